@@ -1,0 +1,1 @@
+"""Pose landmarking behind the :class:`PoseEstimator` interface."""

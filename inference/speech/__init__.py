@@ -1,0 +1,1 @@
+"""Speech: ASR, words, fillers and speech metrics."""

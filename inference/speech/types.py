@@ -1,0 +1,48 @@
+"""Data types shared by the ASR backends, filler detectors and speech metrics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+import numpy as np
+
+SAMPLE_RATE = 16_000
+
+
+@dataclass(frozen=True)
+class Word:
+    """A recognised word with its times in seconds of media time."""
+
+    text: str
+    start_s: float
+    end_s: float
+    probability: float = 1.0
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """A stretch of speech cut by VAD: 16 kHz mono float32 samples starting at ``start_s`` media time."""
+
+    start_s: float
+    samples: np.ndarray
+
+    @property
+    def end_s(self) -> float:
+        return self.start_s + len(self.samples) / SAMPLE_RATE
+
+
+@dataclass(frozen=True)
+class Filler:
+    """A filler word found in speech."""
+
+    text: str
+    start_s: float
+    end_s: float
+    source: Literal["asr", "acoustic", "both"]
+
+
+class SpeechAnalyzer(Protocol):
+    """Transcribes utterances into timed words. Implementations run inside worker processes."""
+
+    def transcribe(self, utterance: Utterance) -> list[Word]: ...

@@ -1,0 +1,1 @@
+"""Voice features per short audio frame: speech/silence, loudness, pitch."""
