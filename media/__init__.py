@@ -1,0 +1,4 @@
+"""Live media plane: WebRTC ingest, per-track pipelines, feedback, recording.
+
+Importing this package must stay cheap and must never import TensorFlow (see FACTS.md).
+"""
