@@ -1,0 +1,496 @@
+"""Synthesise speech clips with exact ground truth (words, fillers, pauses, wpm) using espeak-ng and sox.
+
+A *script* is a sequence of segments: :class:`Phrase` (ordinary words), :class:`FillerSegment` (a non-lexical
+filler such as "um") or :class:`Pause` (silence of N seconds). Each phrase and filler is synthesised as its own
+chunk, trimmed of leading/trailing silence and concatenated with known gaps, so chunk boundaries are exact;
+words inside a phrase get times proportional to their length within the phrase.
+
+Example::
+
+    clip = synthesize(parse_script("So today {um} we look at sales {pause:1.2} next year"),
+                      SynthVoice(name="en-gb", rate_wpm=150))
+    clip.write_wav("talk.wav"); print(clip.truth.to_json())
+
+Runs offline; needs the Debian packages ``espeak-ng`` and ``sox``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import shutil
+import subprocess
+import wave
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+SAMPLE_RATE = 16_000
+
+FillerKind = Literal["um", "uh", "er", "ah", "hmm"]
+FILLER_KINDS: tuple[FillerKind, ...] = ("um", "uh", "er", "ah", "hmm")
+NoiseKind = Literal["white", "pink", "babble"]
+
+# espeak-ng phoneme input: a lengthened vowel sounds like a hesitation, unlike the spelled word.
+_FILLER_PHONEMES: dict[str, str] = {
+    "um": "[['V:m]]",
+    "uh": "[['V:]]",
+    "er": "[['3:]]",
+    "ah": "[['A:]]",
+    "hmm": "[[h'@m]]",
+}
+
+# Voices that ship with espeak-ng itself (no mbrola); "+f3"-style variants change timbre and pitch.
+DEFAULT_VOICES: tuple[str, ...] = (
+    "en-us",
+    "en-gb",
+    "en-gb-scotland",
+    "en-us+f3",
+    "en-gb+m7",
+    "en-029",
+    "en-gb-x-rp+f2",
+    "en-us-nyc",
+    "en-gb-x-gbclan+m3",
+    "en-gb-x-gbcwmd+f4",
+)
+
+_TRIM_THRESHOLD = 10 ** (-45 / 20)
+ESPEAK_RATE_FACTOR = 0.745
+MAX_FILLER_S = 0.75
+
+
+class SynthError(RuntimeError):
+    """espeak-ng or sox is missing or failed."""
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Ordinary (non-filler) words spoken in one breath."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class FillerSegment:
+    """A non-lexical filler ("um", "uh", "er", "ah", "hmm")."""
+
+    kind: FillerKind
+
+
+@dataclass(frozen=True)
+class Pause:
+    """Silence of ``seconds`` between the neighbouring chunks (replaces the usual gap)."""
+
+    seconds: float
+
+
+Segment = Phrase | FillerSegment | Pause
+
+
+@dataclass(frozen=True)
+class SynthVoice:
+    """espeak-ng voice parameters: voice name (``espeak-ng --voices=en``), rate, pitch 0-99, amplitude 0-200.
+
+    ``rate_wpm`` is the target rate of the words as measured by :func:`true_wpm` on a single phrase;
+    espeak-ng's own ``-s`` value is about 1.34 times slower than that, so it is scaled by
+    :data:`ESPEAK_RATE_FACTOR` (espeak-ng's floor of 80 limits the slowest rate to about 108 wpm).
+    """
+
+    name: str = "en-us"
+    rate_wpm: int = 160
+    pitch: int = 50
+    amplitude: int = 100
+
+
+@dataclass(frozen=True)
+class NoiseSpec:
+    """Background noise mixed in at ``snr_db`` relative to the speech power."""
+
+    kind: NoiseKind = "white"
+    snr_db: float = 20.0
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class TruthWord:
+    """One spoken token with its true times; ``is_filler`` marks non-lexical fillers."""
+
+    text: str
+    start_s: float
+    end_s: float
+    is_filler: bool = False
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A time span in seconds."""
+
+    start_s: float
+    end_s: float
+
+    @property
+    def duration_s(self) -> float:
+        return self.end_s - self.start_s
+
+
+@dataclass(frozen=True)
+class SynthTruth:
+    """Ground truth of a synthesised clip. ``words`` holds every token in order, fillers included."""
+
+    words: tuple[TruthWord, ...]
+    pauses: tuple[Interval, ...]
+    duration_s: float
+    voice: SynthVoice
+    noise: NoiseSpec | None = None
+    sample_rate: int = SAMPLE_RATE
+
+    @property
+    def fillers(self) -> tuple[TruthWord, ...]:
+        return tuple(w for w in self.words if w.is_filler)
+
+    @property
+    def lexical_words(self) -> tuple[TruthWord, ...]:
+        return tuple(w for w in self.words if not w.is_filler)
+
+    @property
+    def transcript(self) -> str:
+        """The lexical words joined by spaces (fillers left out)."""
+        return " ".join(w.text for w in self.lexical_words)
+
+    @property
+    def wpm(self) -> float:
+        """Non-filler words ÷ minutes from the first word start to the last word end (0 if undefined)."""
+        return true_wpm(self.words)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "duration_s": self.duration_s,
+            "sample_rate": self.sample_rate,
+            "wpm": self.wpm,
+            "transcript": self.transcript,
+            "voice": asdict(self.voice),
+            "noise": asdict(self.noise) if self.noise else None,
+            "words": [asdict(w) for w in self.words],
+            "fillers": [asdict(w) for w in self.fillers],
+            "pauses": [asdict(p) for p in self.pauses],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2)
+
+
+@dataclass(frozen=True)
+class SynthClip:
+    """A synthesised 16 kHz mono float32 clip and its ground truth."""
+
+    samples: np.ndarray = field(repr=False)
+    truth: SynthTruth
+
+    def write_wav(self, path: str | Path) -> Path:
+        return write_wav(path, self.samples)
+
+
+def true_wpm(words: Iterable[TruthWord]) -> float:
+    """Non-filler words ÷ minutes from the first to the last non-filler word (0 for fewer than 2 words)."""
+    lexical = [w for w in words if not w.is_filler]
+    if len(lexical) < 2:
+        return 0.0
+    span = lexical[-1].end_s - lexical[0].start_s
+    return len(lexical) / (span / 60.0) if span > 0 else 0.0
+
+
+_TOKEN = re.compile(r"\{\s*(pause\s*:\s*[0-9.]+|um|uh|er|ah|hmm)\s*\}", re.IGNORECASE)
+
+
+def parse_script(text: str) -> list[Segment]:
+    """Parse ``"Hello {um} world {pause:1.5} again"`` into segments (fillers and pauses in braces)."""
+    segments: list[Segment] = []
+    pos = 0
+    for match in _TOKEN.finditer(text):
+        _append_phrase(segments, text[pos : match.start()])
+        token = match.group(1).lower().replace(" ", "")
+        if token.startswith("pause"):
+            segments.append(Pause(float(token.split(":", 1)[1])))
+        else:
+            segments.append(FillerSegment(token))  # type: ignore[arg-type]
+        pos = match.end()
+    _append_phrase(segments, text[pos:])
+    return segments
+
+
+def _append_phrase(segments: list[Segment], text: str) -> None:
+    cleaned = " ".join(text.split())
+    if cleaned:
+        segments.append(Phrase(cleaned))
+
+
+def _require(tool: str) -> str:
+    path = shutil.which(tool)
+    if path is None:
+        raise SynthError(f"{tool} not found on PATH; install the Debian package '{tool}'")
+    return path
+
+
+@functools.lru_cache(maxsize=1)
+def _known_voices() -> tuple[frozenset[str], frozenset[str]]:
+    espeak = _require("espeak-ng")
+    names: set[str] = set()
+    variants: set[str] = set()
+    for selector, target in (("--voices", names), ("--voices=variant", variants)):
+        listing = subprocess.run([espeak, selector], capture_output=True, text=True, check=True, timeout=30)
+        for line in listing.stdout.splitlines()[1:]:
+            cols = line.split()
+            if len(cols) >= 5:
+                target.update({cols[1].lower(), cols[3].lower(), cols[4].rsplit("/", 1)[-1].lower()})
+    return frozenset(names), frozenset(variants)
+
+
+def check_voice(voice: str) -> None:
+    """Raise :class:`SynthError` unless espeak-ng knows ``voice`` (``name`` or ``name+variant``).
+
+    espeak-ng silently falls back to its default voice for unknown names, so this is checked up front.
+    """
+    names, variants = _known_voices()
+    base, _, variant = voice.lower().partition("+")
+    if base not in names or (variant and variant not in variants):
+        raise SynthError(f"espeak-ng has no voice {voice!r}; see `espeak-ng --voices=en` and `--voices=variant`")
+
+
+def _run_espeak_sox(text: str, voice: str, rate_wpm: int, pitch: int, amplitude: int) -> np.ndarray:
+    espeak = _require("espeak-ng")
+    sox = _require("sox")
+    check_voice(voice)
+    espeak_cmd = [espeak, "-v", voice, "-s", str(rate_wpm), "-p", str(pitch), "-a", str(amplitude), "--stdout"]
+    sox_cmd = [sox, "-q", "-t", "wav", "-", "-t", "raw", "-e", "floating-point", "-b", "32", "-c", "1",
+               "-r", str(SAMPLE_RATE), "-"]
+    try:
+        wav = subprocess.run(espeak_cmd, input=text.encode(), capture_output=True, check=True, timeout=60).stdout
+        raw = subprocess.run(sox_cmd, input=wav, capture_output=True, check=True, timeout=60).stdout
+    except subprocess.CalledProcessError as exc:
+        stderr = exc.stderr.decode(errors="replace").strip()
+        raise SynthError(f"{Path(str(exc.cmd[0])).name} failed (voice={voice!r}): {stderr}") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise SynthError(f"{Path(str(exc.cmd[0])).name} timed out on {text[:40]!r}") from exc
+    samples = np.frombuffer(raw, dtype="<f4").astype(np.float32)
+    if samples.size == 0:
+        raise SynthError(f"espeak-ng produced no audio for {text[:40]!r} with voice {voice!r}")
+    return samples
+
+
+def trim_silence(samples: np.ndarray, threshold: float = _TRIM_THRESHOLD) -> np.ndarray:
+    """Cut leading and trailing samples quieter than ``threshold`` (linear amplitude)."""
+    loud = np.flatnonzero(np.abs(samples) > threshold)
+    if loud.size == 0:
+        return samples[:0]
+    return samples[loud[0] : loud[-1] + 1]
+
+
+@functools.lru_cache(maxsize=512)
+def _cached_chunk(text: str, voice: str, rate_wpm: int, pitch: int, amplitude: int) -> np.ndarray:
+    chunk = trim_silence(_run_espeak_sox(text, voice, rate_wpm, pitch, amplitude))
+    chunk.setflags(write=False)
+    return chunk
+
+
+def espeak_speed(rate_wpm: float) -> int:
+    """espeak-ng ``-s`` value for a target speaking rate in real words per minute."""
+    return int(min(450, max(80, round(rate_wpm * ESPEAK_RATE_FACTOR))))
+
+
+def synthesize_chunk(text: str, voice: SynthVoice) -> np.ndarray:
+    """Speak ``text`` (espeak-ng syntax, ``[[phonemes]]`` allowed) → trimmed 16 kHz float32 samples."""
+    return _cached_chunk(text, voice.name, espeak_speed(voice.rate_wpm), voice.pitch, voice.amplitude)
+
+
+def _filler_espeak_speed(rate_wpm: float) -> int:
+    return int(min(140, max(100, round(espeak_speed(rate_wpm) * 0.8))))
+
+
+def synthesize_filler(kind: FillerKind, voice: SynthVoice) -> np.ndarray:
+    """A drawn-out filler sound (about 0.3-0.75 s), spoken slower than the surrounding words."""
+    if kind not in _FILLER_PHONEMES:
+        raise ValueError(f"unknown filler {kind!r}; expected one of {FILLER_KINDS}")
+    speed = _filler_espeak_speed(voice.rate_wpm)
+    chunk = _cached_chunk(_FILLER_PHONEMES[kind], voice.name, speed, voice.pitch, voice.amplitude)
+    while len(chunk) > MAX_FILLER_S * SAMPLE_RATE and speed < 260:
+        speed += 20
+        chunk = _cached_chunk(_FILLER_PHONEMES[kind], voice.name, speed, voice.pitch, voice.amplitude)
+    return chunk
+
+
+def _word_weight(word: str) -> float:
+    letters = re.sub(r"[^a-z0-9]", "", word.lower())
+    vowel_groups = len(re.findall(r"[aeiouy]+", letters))
+    return len(letters) + 2.0 * max(1, vowel_groups) + 1.0
+
+
+def split_phrase_times(text: str, start_s: float, end_s: float) -> list[TruthWord]:
+    """Spread a phrase's words over ``[start_s, end_s]`` in proportion to their length (letters, syllables)."""
+    words = text.split()
+    weights = np.array([_word_weight(w) for w in words], dtype=np.float64)
+    edges = start_s + (end_s - start_s) * np.concatenate(([0.0], np.cumsum(weights) / weights.sum()))
+    return [
+        TruthWord(_clean_word(w), round(float(edges[i]), 4), round(float(edges[i + 1]), 4))
+        for i, w in enumerate(words)
+    ]
+
+
+def _clean_word(word: str) -> str:
+    return word.strip(".,;:!?\"()")
+
+
+def synthesize(
+    script: Sequence[Segment] | str,
+    voice: SynthVoice | None = None,
+    *,
+    noise: NoiseSpec | None = None,
+    gap_s: float = 0.15,
+    lead_s: float = 0.3,
+    tail_s: float = 0.3,
+    gain_db: float = 0.0,
+) -> SynthClip:
+    """Synthesise a script (segments, or text for :func:`parse_script`) into a clip with exact ground truth.
+
+    Chunks are separated by ``gap_s`` of silence; a :class:`Pause` replaces that gap with its own length.
+    ``gain_db`` scales the speech before noise is added. Raises :class:`SynthError` when a tool fails.
+    """
+    voice = voice or SynthVoice()
+    segments = parse_script(script) if isinstance(script, str) else list(script)
+    pieces: list[np.ndarray] = [np.zeros(round(lead_s * SAMPLE_RATE), np.float32)]
+    speech_mask_parts: list[np.ndarray] = [np.zeros(len(pieces[0]), bool)]
+    cursor = len(pieces[0])
+    words: list[TruthWord] = []
+    pauses: list[Interval] = []
+    pending_pause: float | None = None
+    last_end: int | None = None
+
+    for segment in segments:
+        if isinstance(segment, Pause):
+            if segment.seconds < 0:
+                raise ValueError("pause length must be non-negative")
+            pending_pause = (pending_pause or 0.0) + segment.seconds
+            continue
+        if isinstance(segment, Phrase):
+            chunk = synthesize_chunk(segment.text, voice)
+        else:
+            chunk = synthesize_filler(segment.kind, voice)
+        if last_end is not None:
+            silence = round((pending_pause if pending_pause is not None else gap_s) * SAMPLE_RATE)
+            pieces.append(np.zeros(silence, np.float32))
+            speech_mask_parts.append(np.zeros(silence, bool))
+            if pending_pause is not None:
+                pauses.append(Interval(round(last_end / SAMPLE_RATE, 4), round((cursor + silence) / SAMPLE_RATE, 4)))
+            cursor += silence
+        elif pending_pause is not None:
+            silence = round(pending_pause * SAMPLE_RATE)
+            pieces.append(np.zeros(silence, np.float32))
+            speech_mask_parts.append(np.zeros(silence, bool))
+            cursor += silence
+        pending_pause = None
+        start_s, end_s = cursor / SAMPLE_RATE, (cursor + len(chunk)) / SAMPLE_RATE
+        if isinstance(segment, Phrase):
+            words.extend(split_phrase_times(segment.text, start_s, end_s))
+        else:
+            words.append(TruthWord(segment.kind, round(start_s, 4), round(end_s, 4), is_filler=True))
+        pieces.append(chunk)
+        speech_mask_parts.append(np.ones(len(chunk), bool))
+        cursor += len(chunk)
+        last_end = cursor
+
+    trailing = round(((pending_pause or 0.0) + tail_s) * SAMPLE_RATE)
+    pieces.append(np.zeros(trailing, np.float32))
+    speech_mask_parts.append(np.zeros(trailing, bool))
+    samples = np.concatenate(pieces).astype(np.float32) * np.float32(10 ** (gain_db / 20))
+    if noise is not None:
+        samples = add_noise(samples, noise, speech_mask=np.concatenate(speech_mask_parts))
+    samples = np.clip(samples, -1.0, 1.0).astype(np.float32)
+    truth = SynthTruth(tuple(words), tuple(pauses), round(len(samples) / SAMPLE_RATE, 4), voice, noise)
+    return SynthClip(samples, truth)
+
+
+def make_noise(kind: NoiseKind, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Unit-power noise: ``white``, ``pink`` (1/f) or ``babble`` (several reversed, overlapped voices)."""
+    if n == 0:
+        return np.zeros(0, np.float32)
+    if kind == "white":
+        out = rng.standard_normal(n)
+    elif kind == "pink":
+        spectrum = np.fft.rfft(rng.standard_normal(n))
+        freqs = np.fft.rfftfreq(n, 1.0 / SAMPLE_RATE)
+        spectrum /= np.sqrt(np.maximum(freqs, 20.0))
+        out = np.fft.irfft(spectrum, n)
+    elif kind == "babble":
+        out = _babble(n, rng)
+    else:
+        raise ValueError(f"unknown noise kind {kind!r}")
+    power = float(np.mean(out**2))
+    return (out / np.sqrt(power)).astype(np.float32) if power > 0 else np.zeros(n, np.float32)
+
+
+_BABBLE_TEXTS = (
+    "the quarterly numbers look strong and the team delivered every milestone on time this year",
+    "please remember to bring the documents to the meeting on thursday afternoon at three",
+    "we are going to discuss the new product line and how customers responded to it",
+    "after lunch the committee will review the budget and vote on the proposal",
+)
+_BABBLE_VOICES = ("en-us", "en-gb+f3", "en-gb-scotland+m3", "en-us+f4")
+
+
+@functools.lru_cache(maxsize=1)
+def _babble_source() -> np.ndarray:
+    streams = [
+        synthesize_chunk(text, SynthVoice(voice, 220, 40 + 10 * i))[::-1]
+        for i, (text, voice) in enumerate(zip(_BABBLE_TEXTS, _BABBLE_VOICES, strict=True))
+    ]
+    length = max(len(s) for s in streams)
+    mix = np.zeros(length, np.float32)
+    for s in streams:
+        mix[: len(s)] += s / (np.sqrt(np.mean(s**2)) + 1e-9)
+    mix.setflags(write=False)
+    return mix
+
+
+def _babble(n: int, rng: np.random.Generator) -> np.ndarray:
+    source = _babble_source()
+    offsets = rng.integers(0, len(source), size=3)
+    out = np.zeros(n, np.float64)
+    for offset in offsets:
+        out += np.resize(np.roll(source, -int(offset)), n)
+    return out
+
+
+def add_noise(samples: np.ndarray, noise: NoiseSpec, speech_mask: np.ndarray | None = None) -> np.ndarray:
+    """Mix noise at ``noise.snr_db`` relative to the mean power of the speech samples (``speech_mask``)."""
+    rng = np.random.default_rng(noise.seed)
+    speech = samples[speech_mask] if speech_mask is not None and speech_mask.any() else samples
+    speech_power = float(np.mean(speech.astype(np.float64) ** 2)) if speech.size else 0.0
+    if speech_power <= 0:
+        return samples.copy()
+    scale = np.sqrt(speech_power / 10 ** (noise.snr_db / 10))
+    return (samples + scale * make_noise(noise.kind, len(samples), rng)).astype(np.float32)
+
+
+def write_wav(path: str | Path, samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> Path:
+    """Write float samples in [-1, 1] as 16-bit PCM mono WAV."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2")
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(sample_rate)
+        wav.writeframes(pcm.tobytes())
+    return path
+
+
+def read_wav(path: str | Path) -> np.ndarray:
+    """Read a 16-bit PCM mono WAV as float32 in [-1, 1]."""
+    with wave.open(str(path), "rb") as wav:
+        if wav.getsampwidth() != 2 or wav.getnchannels() != 1:
+            raise ValueError(f"{path}: expected 16-bit mono PCM")
+        data = wav.readframes(wav.getnframes())
+    return np.frombuffer(data, dtype="<i2").astype(np.float32) / 32768.0
