@@ -1,0 +1,1 @@
+"""The Podium aiohttp server: app factory, signaling, auth, REST API and CLI."""

@@ -1,0 +1,55 @@
+"""The aiohttp application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+from prometheus_client import CollectorRegistry
+from redis.asyncio import Redis
+
+from server import ops
+from server.auth import routes as auth_routes
+from server.keys import BLOBS, DB, ENGINE, METRICS, REDIS, SETTINGS, SIGNING_KEY
+from server.metrics import HttpMetrics
+from server.middleware import error_middleware, metrics_middleware
+from server.settings import Settings
+from storage.blobs import LocalBlobStore
+from storage.database import create_engine, session_factory
+
+
+async def _database_ctx(app: web.Application) -> AsyncIterator[None]:
+    engine = create_engine(app[SETTINGS].resolved_database_url)
+    app[ENGINE] = engine
+    app[DB] = session_factory(engine)
+    yield
+    await engine.dispose()
+
+
+async def _redis_ctx(app: web.Application) -> AsyncIterator[None]:
+    url = app[SETTINGS].redis_url
+    if url is None:
+        yield
+        return
+    client = Redis.from_url(url)
+    app[REDIS] = client
+    yield
+    await client.aclose()
+
+
+def create_app(settings: Settings | None = None) -> web.Application:
+    """Build the Podium app: every resource it opens is closed by its ``cleanup_ctx``."""
+    settings = settings or Settings()
+    registry = CollectorRegistry()
+    app = web.Application(
+        middlewares=[metrics_middleware(HttpMetrics.register(registry)), error_middleware],
+        client_max_size=max(settings.max_json_bytes, settings.max_sdp_bytes) * 2,
+    )
+    app[SETTINGS] = settings
+    app[METRICS] = registry
+    app[SIGNING_KEY] = settings.signing_key()
+    app[BLOBS] = LocalBlobStore(settings.resolved_blob_dir)
+    app.cleanup_ctx.extend([_database_ctx, _redis_ctx])
+    app.add_routes(ops.routes)
+    app.add_routes(auth_routes.routes)
+    return app

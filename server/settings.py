@@ -1,0 +1,67 @@
+"""Typed configuration from ``PODIUM_*`` environment variables with embedded defaults."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting Podium reads. Each field maps to ``PODIUM_<FIELD>`` (e.g. ``PODIUM_PORT``)."""
+
+    model_config = SettingsConfigDict(env_prefix="PODIUM_", frozen=True)
+
+    host: str = Field("127.0.0.1", description="Address the HTTP server binds to.")
+    port: int = Field(8080, description="HTTP port.")
+    data_dir: Path = Field(Path("var"), description="Directory for the embedded database, blobs and secret.")
+    database_url: str = Field("", description="SQLAlchemy URL; default: SQLite file <data_dir>/podium.db.")
+    redis_url: str | None = Field(None, description="Redis URL (optional; enables /readyz Redis check).")
+    blob_dir: Path | None = Field(None, description="Local blob storage directory; default <data_dir>/blobs.")
+    models_dir: Path = Field(Path("var/models"), description="Prepared model files (`podium models`).")
+    secret_key: SecretStr | None = Field(
+        None, description="JWT signing key; default: generated once and kept in <data_dir>/secret_key."
+    )
+    token_ttl_s: int = Field(3600, description="Access token lifetime in seconds.")
+    max_json_bytes: int = Field(64 * 1024, description="Largest accepted JSON request body.")
+    max_sdp_bytes: int = Field(32 * 1024, description="Largest accepted SDP offer.")
+    max_upload_bytes: int = Field(2 * 1024**3, description="Largest accepted upload.")
+    ice_servers: list[str] = Field(default_factory=list, description="STUN/TURN URLs; default none.")
+    session_max_s: float = Field(3 * 3600, description="Longest live session before it is ended.")
+    no_media_timeout_s: float = Field(15.0, description="A live session without media this long is ended.")
+    pose_fps: float = Field(10.0, description="Frames per second sent to pose estimation.")
+    pose_model: str = Field("lite", description="Pose model variant: lite, full or heavy.")
+    workers: int = Field(1, description="Inference worker processes.")
+    shutdown_timeout_s: float = Field(10.0, description="Grace period for open sessions at shutdown.")
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'podium.db'}"
+
+    @property
+    def resolved_blob_dir(self) -> Path:
+        return self.blob_dir or self.data_dir / "blobs"
+
+    def signing_key(self) -> str:
+        """The JWT key: configured, or generated once and persisted under ``data_dir``."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(secrets.token_urlsafe(48))
+            tmp.chmod(0o600)
+            tmp.replace(path)
+        return path.read_text().strip()
+
+
+def settings_help() -> str:
+    """A table of the environment variables, for ``--help`` and the README."""
+    lines = []
+    for name, field in Settings.model_fields.items():
+        default = field.default_factory() if field.default_factory else field.default  # type: ignore[call-arg]
+        lines.append(f"  PODIUM_{name.upper():<22} {field.description} (default: {default!s})")
+    return "\n".join(lines)

@@ -1,0 +1,164 @@
+"""Blob storage: an interface and a local-filesystem implementation.
+
+Writes stream into a hidden partial file and become visible under their key only when committed
+(an atomic rename), so a reader never sees a half-written blob as complete.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import BinaryIO, Protocol, Self
+
+_PARTIAL_DIR = ".partial"
+
+
+class BlobError(Exception):
+    """Base class for blob storage errors."""
+
+
+class BlobNotFound(BlobError):
+    """No committed blob under that key."""
+
+
+class InvalidBlobKey(BlobError):
+    """A key that is empty, absolute or escapes the store."""
+
+
+@dataclass(frozen=True)
+class BlobInfo:
+    """A committed blob."""
+
+    key: str
+    size: int
+    sha256: str
+
+
+class BlobWriter(Protocol):
+    """A streaming write that is invisible until :meth:`commit`."""
+
+    async def write(self, data: bytes) -> None: ...
+
+    async def commit(self) -> BlobInfo: ...
+
+    async def abort(self) -> None: ...
+
+
+class BlobStore(Protocol):
+    """Where recordings and uploads live."""
+
+    def writer(self, key: str) -> BlobWriter: ...
+
+    async def put_file(self, key: str, source: Path) -> BlobInfo: ...
+
+    async def info(self, key: str) -> BlobInfo: ...
+
+    def local_path(self, key: str) -> Path: ...
+
+    async def delete(self, key: str) -> None: ...
+
+
+def _validate_key(key: str) -> str:
+    parts = Path(key).parts
+    if not key or Path(key).is_absolute() or ".." in parts or (parts and parts[0] == _PARTIAL_DIR):
+        raise InvalidBlobKey(f"invalid blob key: {key!r}")
+    return key
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class LocalBlobWriter:
+    """Streams into ``<root>/.partial/<random>`` and renames into place on commit."""
+
+    def __init__(self, root: Path, key: str) -> None:
+        self._final = root / _validate_key(key)
+        self._key = key
+        self._partial = root / _PARTIAL_DIR / uuid.uuid4().hex
+        self._partial.parent.mkdir(parents=True, exist_ok=True)
+        self._fh: BinaryIO | None = self._partial.open("wb")
+        self._digest = hashlib.sha256()
+        self._size = 0
+
+    async def write(self, data: bytes) -> None:
+        if self._fh is None:
+            raise BlobError("writer is closed")
+        self._digest.update(data)
+        self._size += len(data)
+        await asyncio.to_thread(self._fh.write, data)
+
+    async def commit(self) -> BlobInfo:
+        if self._fh is None:
+            raise BlobError("writer is closed")
+        fh, self._fh = self._fh, None
+        await asyncio.to_thread(self._finish, fh)
+        return BlobInfo(self._key, self._size, self._digest.hexdigest())
+
+    def _finish(self, fh: BinaryIO) -> None:
+        fh.flush()
+        os.fsync(fh.fileno())
+        fh.close()
+        self._final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(self._partial, self._final)
+
+    async def abort(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+        self._partial.unlink(missing_ok=True)
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if exc_type is not None or self._fh is not None:
+            await self.abort()
+
+
+class LocalBlobStore:
+    """Blob store on a local directory."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def writer(self, key: str) -> LocalBlobWriter:
+        return LocalBlobWriter(self.root, key)
+
+    def local_path(self, key: str) -> Path:
+        return self.root / _validate_key(key)
+
+    async def put_file(self, key: str, source: Path) -> BlobInfo:
+        """Move (or copy across devices) a finished local file into the store atomically."""
+        final = self.local_path(key)
+        partial = self.root / _PARTIAL_DIR / uuid.uuid4().hex
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        await asyncio.to_thread(shutil.move, source, partial)
+        sha = await asyncio.to_thread(_sha256_of, partial)
+        size = partial.stat().st_size
+        os.replace(partial, final)
+        return BlobInfo(key, size, sha)
+
+    async def info(self, key: str) -> BlobInfo:
+        path = self.local_path(key)
+        if not path.is_file():
+            raise BlobNotFound(key)
+        sha = await asyncio.to_thread(_sha256_of, path)
+        return BlobInfo(key, path.stat().st_size, sha)
+
+    async def delete(self, key: str) -> None:
+        self.local_path(key).unlink(missing_ok=True)
