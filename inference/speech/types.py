@@ -34,12 +34,13 @@ class Utterance:
 
 @dataclass(frozen=True)
 class Filler:
-    """A filler word found in speech."""
+    """A filler word found in speech. ``confidence`` is the detector's probability (1.0 for ASR rules)."""
 
     text: str
     start_s: float
     end_s: float
     source: Literal["asr", "acoustic", "both"]
+    confidence: float = 1.0
 
 
 class SpeechAnalyzer(Protocol):
