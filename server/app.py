@@ -13,6 +13,7 @@ from server.auth import routes as auth_routes
 from server.keys import BLOBS, DB, ENGINE, METRICS, REDIS, SETTINGS, SIGNING_KEY
 from server.metrics import HttpMetrics
 from server.middleware import error_middleware, metrics_middleware
+from server.sessions import routes as session_routes
 from server.settings import Settings
 from storage.blobs import LocalBlobStore
 from storage.database import create_engine, session_factory
@@ -52,4 +53,5 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app.cleanup_ctx.extend([_database_ctx, _redis_ctx])
     app.add_routes(ops.routes)
     app.add_routes(auth_routes.routes)
+    app.add_routes(session_routes.routes)
     return app

@@ -1,0 +1,1 @@
+"""Practice sessions: the REST resource, WHIP ingest and the observer event stream."""

@@ -1,0 +1,54 @@
+"""``/api/v1/sessions``: create, list and read practice sessions."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from server.api_docs import documented
+from server.auth.guards import current_user, require_user
+from server.errors import BadRequest
+from server.keys import DB, SETTINGS
+from server.sessions.access import load_owned_session
+from server.sessions.schemas import CreateSession, SessionList, SessionOut, session_out
+from server.validation import read_json
+from storage.models import SessionSource
+from storage.repositories import SessionRepository
+
+routes = web.RouteTableDef()
+
+
+@routes.post("/api/v1/sessions")
+@documented("Create a live practice session", request=CreateSession, response=SessionOut, status=201)
+@require_user()
+async def create_session(request: web.Request) -> web.Response:
+    body = await read_json(request, CreateSession, request.app[SETTINGS].max_json_bytes)
+    async with request.app[DB]() as db:
+        session = await SessionRepository(db).create(current_user(request).id, body.title, SessionSource.LIVE)
+    return web.json_response(session_out(session).model_dump(mode="json"), status=201)
+
+
+def _int_query(request: web.Request, name: str, default: int, maximum: int) -> int:
+    raw = request.query.get(name, str(default))
+    if not raw.isdigit() or int(raw) > maximum:
+        raise BadRequest(f"query parameter {name} must be an integer between 0 and {maximum}")
+    return int(raw)
+
+
+@routes.get("/api/v1/sessions")
+@documented("List the signed-in user's sessions, newest first", response=SessionList)
+@require_user()
+async def list_sessions(request: web.Request) -> web.Response:
+    limit = _int_query(request, "limit", 50, 200)
+    offset = _int_query(request, "offset", 0, 10**9)
+    async with request.app[DB]() as db:
+        sessions = await SessionRepository(db).list_for_owner(current_user(request).id, limit, offset)
+    body = SessionList(items=[session_out(s) for s in sessions], limit=limit, offset=offset)
+    return web.json_response(body.model_dump(mode="json"))
+
+
+@routes.get("/api/v1/sessions/{session_id}")
+@documented("One session", response=SessionOut)
+@require_user()
+async def get_session(request: web.Request) -> web.Response:
+    session = await load_owned_session(request, current_user(request))
+    return web.json_response(session_out(session).model_dump(mode="json"))
