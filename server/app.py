@@ -13,6 +13,7 @@ from server.auth import routes as auth_routes
 from server.keys import BLOBS, DB, ENGINE, METRICS, REDIS, SETTINGS, SIGNING_KEY
 from server.metrics import HttpMetrics
 from server.middleware import error_middleware, metrics_middleware
+from server.pages import add_page_routes
 from server.sessions import routes as session_routes
 from server.settings import Settings
 from storage.blobs import LocalBlobStore
@@ -54,4 +55,5 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app.add_routes(ops.routes)
     app.add_routes(auth_routes.routes)
     app.add_routes(session_routes.routes)
+    add_page_routes(app)
     return app
