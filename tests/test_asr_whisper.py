@@ -1,0 +1,141 @@
+"""Whisper assembly from the PyPI part packages, and the real model on short generated clips (offline)."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from inference.asr.whisper import (
+    WhisperSpeechAnalyzer,
+    check_model_dir,
+    resolve_compute_type,
+    transcribe_file_samples,
+)
+from inference.asr.worker import init_asr_worker, transcribe_in_worker
+from inference.assets.whisper_model import (
+    MODEL_BIN_SIZE,
+    is_whisper_model_ready,
+    prepare_whisper_model,
+)
+from inference.speech.types import Utterance, Word
+from tests.generators.speech import as_utterance, speech_clip
+
+FILLERS = {"um", "uh", "umm", "uhh", "uh-huh", "hmm", "er", "ah"}
+
+
+def norm(text: str) -> str:
+    return text.strip(".,!?;:\"'").lower()
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return prepare_whisper_model(tmp_path_factory.mktemp("models"))
+
+
+@pytest.fixture(scope="module")
+def asr(model_dir: Path) -> WhisperSpeechAnalyzer:
+    return WhisperSpeechAnalyzer(model_dir, cpu_threads=2)
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[object]]:
+    attempts: list[object] = []
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        attempts.append(args)
+        raise OSError("network access attempted in an offline test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    yield attempts
+
+
+def test_assembly_is_complete_and_idempotent(model_dir: Path) -> None:
+    assert (model_dir / "model.bin").stat().st_size == MODEL_BIN_SIZE
+    assert {"config.json", "tokenizer.json", "vocabulary.txt"} <= {p.name for p in model_dir.iterdir()}
+    assert is_whisper_model_ready(model_dir)
+    before = (model_dir / "model.bin").stat().st_mtime_ns
+    assert prepare_whisper_model(model_dir.parent) == model_dir
+    assert (model_dir / "model.bin").stat().st_mtime_ns == before
+    assert not [p for p in model_dir.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_a_truncated_model_is_rebuilt(tmp_path: Path) -> None:
+    target = tmp_path / "whisper-base"
+    target.mkdir()
+    (target / "model.bin").write_bytes(b"\0" * 1000)
+    assert not is_whisper_model_ready(target)
+    assert prepare_whisper_model(tmp_path) == target
+    assert (target / "model.bin").stat().st_size == MODEL_BIN_SIZE
+
+
+def test_missing_model_dir_is_an_error_not_a_download(tmp_path: Path, no_network: list[object]) -> None:
+    with pytest.raises(FileNotFoundError, match="podium models"):
+        WhisperSpeechAnalyzer("base")
+    with pytest.raises(FileNotFoundError):
+        check_model_dir(tmp_path)
+    assert no_network == []
+
+
+def test_compute_type_defaults() -> None:
+    assert resolve_compute_type("auto", "cpu") == "int8"
+    assert resolve_compute_type("auto", "cuda") == "float16"
+    assert resolve_compute_type("float32", "cpu") == "float32"
+
+
+@pytest.mark.slow
+def test_real_model_finds_words_and_fillers_offline(model_dir: Path, no_network: list[object]) -> None:
+    asr = WhisperSpeechAnalyzer(model_dir, cpu_threads=2)
+    assert asr.compute_type == "int8"
+    clip = speech_clip()
+    words = asr.transcribe(as_utterance(clip, start_s=100.0))
+    texts = [norm(w.text) for w in words]
+    for expected in ("morning", "everyone", "today", "talk", "sales", "results", "year", "region"):
+        assert expected in texts, texts
+    assert FILLERS & set(texts), texts
+    assert all(isinstance(w, Word) and 100.0 <= w.start_s <= w.end_s for w in words)
+    assert words[-1].end_s <= 100.0 + clip.truth.duration_s + 0.5
+    sales = next(w for w in words if norm(w.text) == "sales")
+    true_sales = next(t for t in clip.truth.words if t.text == "sales")
+    assert sales.start_s - 100.0 == pytest.approx(true_sales.start_s, abs=0.6)
+    assert no_network == []
+    assert os.environ.get("HF_HUB_OFFLINE") == "1"
+
+
+@pytest.mark.slow
+def test_silence_gives_no_words(asr: WhisperSpeechAnalyzer) -> None:
+    assert asr.transcribe(Utterance(0.0, np.zeros(100, np.float32))) == []
+
+
+@pytest.mark.slow
+def test_long_file_keeps_fillers_after_the_first_window_and_reports_progress(asr: WhisperSpeechAnalyzer) -> None:
+    clip = speech_clip("So {um} this is the first part of the talk.")
+    gap = np.zeros(16000 * 27, np.float32)
+    samples = np.concatenate([clip.samples, gap, clip.samples])
+    seen: list[float] = []
+    words = transcribe_file_samples(samples, analyzer=asr, progress=seen.append)
+    second = [norm(w.text) for w in words if w.start_s > 28.0]
+    assert "first" in second and "talk" in second, second
+    assert FILLERS & set(second), second
+    assert seen[-1] == 1.0
+    assert seen == sorted(seen)
+
+
+@pytest.mark.slow
+def test_worker_entry_points_in_a_spawned_process(model_dir: Path) -> None:
+    clip = speech_clip("Thank you all for coming today.")
+    ctx = get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=ctx, initializer=init_asr_worker, initargs=(str(model_dir),)) as pool:
+        words = pool.submit(transcribe_in_worker, as_utterance(clip, 5.0)).result(timeout=120)
+    texts = [norm(w.text) for w in words]
+    assert "thank" in texts and "coming" in texts, texts
+    assert words[0].start_s >= 5.0
