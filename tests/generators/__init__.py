@@ -1,0 +1,1 @@
+"""Deterministic test-media generators (video of a real photo with scripted motion, …)."""
