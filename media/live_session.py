@@ -247,14 +247,16 @@ class LiveSession:
                 self._spawn(self._pose_analyser(slot), "pose")
 
     def _clock(self, frame: av.AudioFrame | av.VideoFrame, origin: list[float]) -> float:
-        """Media time of ``frame``: its pts relative to the track's first frame, plus the track's start offset."""
+        """Media time of ``frame``: pts relative to the track's first frame plus the track's start offset."""
         now = time.monotonic()
         self._last_media = now
-        if self._t0 is None:
-            self._t0 = now
         pts_s = float(frame.pts * frame.time_base) if frame.pts is not None and frame.time_base else now
         if not origin:
-            origin += [pts_s, now - self._t0]
+            # A frame is complete only when its last sample arrived: anchor its end, not its start, to now.
+            duration = frame.samples / frame.sample_rate if isinstance(frame, av.AudioFrame) else 0.0
+            if self._t0 is None:
+                self._t0 = now - duration
+            origin += [pts_s, now - duration - self._t0]
         return pts_s - origin[0] + origin[1]
 
     async def _recv_frames(self, track: MediaStreamTrack) -> Any:

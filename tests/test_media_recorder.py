@@ -21,8 +21,8 @@ def _vp8_packets(n: int, fps: int = 30) -> list[tuple[bytes, int]]:
         img = np.full((120, 160, 3), (i * 7) % 255, dtype=np.uint8)
         frame = av.VideoFrame.from_ndarray(img, format="rgb24").reformat(format="yuv420p")
         frame.pts = i * 90000 // fps
-        out += [(bytes(p), int(p.pts)) for p in enc.encode(frame)]
-    out += [(bytes(p), int(p.pts)) for p in enc.encode(None)]
+        out += [(bytes(p), p.pts or 0) for p in enc.encode(frame)]
+    out += [(bytes(p), p.pts or 0) for p in enc.encode(None)]
     return out
 
 
