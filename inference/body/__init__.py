@@ -1,0 +1,1 @@
+"""Body-language features on pose landmarks, temporal smoothing and alerts."""
