@@ -92,8 +92,19 @@ def test_clip_truth_places_words_fillers_and_pauses() -> None:
         tail_s=0.4,
     )
     truth = clip.truth
-    assert [w.text for w in truth.words] == ["So", "today", "um", "we", "look", "at", "sales", "next", "year",
-                                             "uh", "thanks"]
+    assert [w.text for w in truth.words] == [
+        "So",
+        "today",
+        "um",
+        "we",
+        "look",
+        "at",
+        "sales",
+        "next",
+        "year",
+        "uh",
+        "thanks",
+    ]
     assert [w.text for w in truth.fillers] == ["um", "uh"]
     assert truth.words[0].start_s == pytest.approx(0.25)
     starts = [w.start_s for w in truth.words]

@@ -265,8 +265,24 @@ def _run_espeak_sox(text: str, voice: str, rate_wpm: int, pitch: int, amplitude:
     sox = _require("sox")
     check_voice(voice)
     espeak_cmd = [espeak, "-v", voice, "-s", str(rate_wpm), "-p", str(pitch), "-a", str(amplitude), "--stdout"]
-    sox_cmd = [sox, "-q", "-t", "wav", "-", "-t", "raw", "-e", "floating-point", "-b", "32", "-c", "1",
-               "-r", str(SAMPLE_RATE), "-"]
+    sox_cmd = [
+        sox,
+        "-q",
+        "-t",
+        "wav",
+        "-",
+        "-t",
+        "raw",
+        "-e",
+        "floating-point",
+        "-b",
+        "32",
+        "-c",
+        "1",
+        "-r",
+        str(SAMPLE_RATE),
+        "-",
+    ]
     try:
         wav = subprocess.run(espeak_cmd, input=text.encode(), capture_output=True, check=True, timeout=60).stdout
         raw = subprocess.run(sox_cmd, input=wav, capture_output=True, check=True, timeout=60).stdout
@@ -334,13 +350,12 @@ def split_phrase_times(text: str, start_s: float, end_s: float) -> list[TruthWor
     weights = np.array([_word_weight(w) for w in words], dtype=np.float64)
     edges = start_s + (end_s - start_s) * np.concatenate(([0.0], np.cumsum(weights) / weights.sum()))
     return [
-        TruthWord(_clean_word(w), round(float(edges[i]), 4), round(float(edges[i + 1]), 4))
-        for i, w in enumerate(words)
+        TruthWord(_clean_word(w), round(float(edges[i]), 4), round(float(edges[i + 1]), 4)) for i, w in enumerate(words)
     ]
 
 
 def _clean_word(word: str) -> str:
-    return word.strip(".,;:!?\"()")
+    return word.strip('.,;:!?"()')
 
 
 def synthesize(

@@ -1,0 +1,64 @@
+"""Fuse fillers found by the ASR rules and by the acoustic model into one list (pure function)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from inference.speech.types import Filler, Word
+
+
+@dataclass(frozen=True)
+class FusionSettings:
+    """``min_acoustic_confidence``: acoustic-only events below it are dropped. ``tolerance_s``: intervals this
+    close count as overlapping (ASR word times are loose). ``max_lexical_overlap``: an acoustic-only event mostly
+    covered by recognised non-filler words (this fraction of its length or more) is taken to be that word."""
+
+    min_acoustic_confidence: float = 0.8
+    tolerance_s: float = 0.15
+    max_lexical_overlap: float = 0.5
+
+
+def _overlap(a_start: float, a_end: float, b_start: float, b_end: float) -> float:
+    return min(a_end, b_end) - max(a_start, b_start)
+
+
+def fuse_fillers(
+    asr: Sequence[Filler],
+    acoustic: Sequence[Filler],
+    lexical_words: Sequence[Word] = (),
+    settings: FusionSettings = FusionSettings(),
+) -> list[Filler]:
+    """One filler list, sorted by start time.
+
+    - An ASR filler that overlaps an acoustic event becomes ``source="both"`` (ASR word and times, the higher
+      confidence); one acoustic event may confirm several ASR fillers.
+    - An ASR filler without acoustic support stays ``source="asr"``.
+    - An acoustic event that confirms no ASR filler is kept as ``source="acoustic"`` (its "um"/"uh" guess) when
+      its confidence reaches ``min_acoustic_confidence`` and recognised non-filler words (``lexical_words``) do
+      not cover most of it.
+    """
+    tol = settings.tolerance_s
+    used_acoustic: set[int] = set()
+    fused: list[Filler] = []
+    for filler in asr:
+        support = [
+            i
+            for i, event in enumerate(acoustic)
+            if _overlap(filler.start_s, filler.end_s, event.start_s, event.end_s) > -tol
+        ]
+        used_acoustic.update(support)
+        if support:
+            confidence = max([filler.confidence] + [acoustic[i].confidence for i in support])
+            fused.append(Filler(filler.text, filler.start_s, filler.end_s, "both", confidence))
+        else:
+            fused.append(Filler(filler.text, filler.start_s, filler.end_s, "asr", filler.confidence))
+    for i, event in enumerate(acoustic):
+        if i in used_acoustic or event.confidence < settings.min_acoustic_confidence:
+            continue
+        duration = max(event.end_s - event.start_s, 1e-9)
+        covered = sum(max(0.0, _overlap(event.start_s, event.end_s, w.start_s, w.end_s)) for w in lexical_words)
+        if covered / duration >= settings.max_lexical_overlap:
+            continue
+        fused.append(Filler(event.text, event.start_s, event.end_s, "acoustic", event.confidence))
+    return sorted(fused, key=lambda f: (f.start_s, f.end_s))
