@@ -20,8 +20,8 @@ def words_of(text: str, step: float = 0.4, gaps: dict[int, float] | None = None)
     return out
 
 
-def lexical(text: str, **kw: float) -> list[str]:
-    return [f.text for f in find_lexical_fillers(words_of(text), **kw)]
+def lexical(text: str) -> list[str]:
+    return [f.text for f in find_lexical_fillers(words_of(text))]
 
 
 @pytest.mark.parametrize("token", ["um", "Um,", "UH.", "ummm", "Uhh...", "erm", "hmm?", "Hmmm", "mm", "ah,"])
