@@ -166,3 +166,27 @@ def test_per_frame_cost_is_small() -> None:
     frames = feed(va, pcm, chunk=480)
     per_frame_ms = (time.perf_counter() - start) / len(frames) * 1e3
     assert per_frame_ms < 1.0  # measured ≈0.12–0.2 ms on 2 shared cores; generous bound for CI noise
+
+
+def test_generated_speech_clip_pauses_utterances_and_pitch() -> None:
+    from tests.generators.speech import pcm16, speech_clip
+
+    clip = speech_clip(snr_db=20.0)
+    offset = 3.0
+    va = VoiceAnalyzer()
+    feed(va, pcm16(clip.samples), t0=offset)
+    va.flush()
+    (true_pause,) = clip.truth.pauses
+    pauses = va.pop_pauses()
+    assert len(pauses) == 1
+    assert pauses[0].start_s == pytest.approx(offset + true_pause.start_s, abs=0.2)
+    assert pauses[0].end_s == pytest.approx(offset + true_pause.end_s, abs=0.1)
+    utts = va.pop_utterances()
+    for word in clip.truth.words:
+        mid = offset + (word.start_s + word.end_s) / 2
+        assert any(u.start_s <= mid <= u.end_s for u in utts), word
+    assert all(u.end_s - u.start_s <= 8.0 + 1e-6 for u in utts)
+    s = va.summary()
+    assert 70.0 < s.pitch_hz < 160.0
+    assert s.pitch_variation_st > 0.5
+    assert -30.0 < s.dbfs < -10.0
