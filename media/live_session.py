@@ -109,6 +109,7 @@ class LiveSession:
         self._close_task: asyncio.Task[None] | None = None
         self._created = time.monotonic()
         self._t0: float | None = None
+        self._wall_origin = math.inf
         self._last_media = self._created
         self._utterances: deque[Utterance] = deque(maxlen=config.speech_queue_max)
         self._utterance_ready = asyncio.Event()
@@ -153,8 +154,8 @@ class LiveSession:
             self._fb_wakeup.set()
 
     def media_time(self) -> float:
-        """Current media time (seconds since the first received frame; 0 before it)."""
-        return 0.0 if self._t0 is None else time.monotonic() - self._t0
+        """Current media time: seconds since media time 0 reached us by the fastest path seen (0 before media)."""
+        return 0.0 if self._t0 is None else time.monotonic() - self._wall_origin
 
     async def close(self, reason: str = "closed") -> None:
         """End the session (idempotent): stop tasks, close the peer connection, finalize the recording."""
@@ -257,7 +258,11 @@ class LiveSession:
             if self._t0 is None:
                 self._t0 = now - duration
             origin += [pts_s, now - duration - self._t0]
-        return pts_s - origin[0] + origin[1]
+        t_s = pts_s - origin[0] + origin[1]
+        end = t_s + (frame.samples / frame.sample_rate if isinstance(frame, av.AudioFrame) else 0.0)
+        # Latency is measured against the earliest-arriving frame seen so far, never a late first one.
+        self._wall_origin = min(self._wall_origin, now - end)
+        return t_s
 
     async def _recv_frames(self, track: MediaStreamTrack) -> Any:
         while True:
