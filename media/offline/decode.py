@@ -261,7 +261,7 @@ def _safe_demux(container: Any, stream: Any) -> Iterator[Any]:
 def _safe_decode(packet: Any) -> list[Any]:
     try:
         return list(packet.decode())
-    except (av.error.InvalidDataError, av.error.ValueError):
+    except av.error.InvalidDataError:
         return []
     except av.error.FFmpegError as exc:
         raise MediaFileError(f"cannot decode {packet.stream.type} data: {exc.strerror or exc}") from exc

@@ -1,0 +1,284 @@
+"""Analyse a recorded talk post hoc: ``analyze_file(path) -> report dict`` (JSON-serialisable, versioned).
+
+The function is synchronous, loads models lazily and keeps them in an :class:`AnalysisModels` object, so a
+CLI runs it once while a worker process (process pool, Celery) keeps one :class:`AnalysisModels` per process
+via :func:`worker_models` and calls :func:`analyze_file` per job. It imports TensorFlow (acoustic filler
+model), torch and MediaPipe when the corresponding stage runs: never call it in the server/media process that
+runs aiortc (see FACTS.md) — run it in a worker or the CLI.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from media.offline.body import BodyOptions, BodyReportBuilder
+from media.offline.decode import MediaInfo, decode_audio, iter_video_frames, probe
+from media.offline.speech import SpeechOptions, analyze_voice, build_speech_section
+
+SCHEMA_VERSION = 1
+DEFAULT_MODELS_DIR = Path("var/models")
+
+ProgressCallback = Callable[[str, float], None]
+"""Called with the current stage name and the overall fraction done (0.0 to 1.0)."""
+
+log = logging.getLogger(__name__)
+
+
+class ModelsMissing(RuntimeError):
+    """A model the analysis needs has not been prepared (``podium models``)."""
+
+
+class AnalysisOptions(BaseModel):
+    """What to analyse and how. Defaults suit a CPU-only machine."""
+
+    model_config = ConfigDict(frozen=True)
+
+    speech: bool = True
+    body: bool = True
+    acoustic_fillers: bool = True
+    body_classifier: bool = True
+    body_fps: float = Field(5.0, gt=0, le=30)
+    max_width: int = Field(640, ge=64)
+    pose_variant: Literal["lite", "full", "heavy"] = "full"
+    whisper_dir: Path | None = None
+    """A CTranslate2 Whisper directory; default ``<models_dir>/whisper-base``."""
+    beam_size: int = Field(5, ge=1)
+    cpu_threads: int = Field(2, ge=1)
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    body_timeline_hz: float = Field(2.0, gt=0)
+    speech_timeline_window_s: float = Field(10.0, gt=0)
+    min_pause_s: float = Field(1.0, gt=0)
+    allow_truncated: bool = False
+
+
+class AnalysisModels:
+    """Lazily loaded models for one process; reuse it across files to pay the loading cost once."""
+
+    def __init__(self, models_dir: Path = DEFAULT_MODELS_DIR, options: AnalysisOptions | None = None) -> None:
+        self.models_dir = Path(models_dir)
+        self.options = options or AnalysisOptions()
+        self._whisper: Any = None
+        self._acoustic: Any = None
+        self._acoustic_tried = False
+        self._classifier: Any = None
+        self._classifier_tried = False
+        self.warnings: list[str] = []
+
+    @property
+    def whisper_dir(self) -> Path:
+        return self.options.whisper_dir or self.models_dir / "whisper-base"
+
+    def whisper(self) -> Any:
+        """The :class:`~inference.asr.whisper.WhisperSpeechAnalyzer` (raises :class:`ModelsMissing`)."""
+        if self._whisper is None:
+            from inference.asr.whisper import WhisperSpeechAnalyzer
+
+            try:
+                self._whisper = WhisperSpeechAnalyzer(
+                    self.whisper_dir,
+                    device=self.options.device,
+                    beam_size=self.options.beam_size,
+                    cpu_threads=self.options.cpu_threads,
+                )
+            except FileNotFoundError as exc:
+                raise ModelsMissing(str(exc)) from exc
+        return self._whisper
+
+    def acoustic(self) -> Any | None:
+        """The Keras acoustic filler detector, or None (with a warning) when its weights are missing."""
+        if not self._acoustic_tried:
+            self._acoustic_tried = True
+            try:
+                from inference.speech.filler_acoustic import AcousticFillerDetector
+
+                self._acoustic = AcousticFillerDetector.load(threads=self.options.cpu_threads)
+            except (ImportError, FileNotFoundError, OSError, ValueError) as exc:
+                self.warnings.append(f"acoustic filler detector unavailable: {exc}")
+        return self._acoustic
+
+    def pose_estimator(self) -> Any:
+        """A fresh MediaPipe estimator in VIDEO mode (one per file: it tracks across frames)."""
+        from inference.assets.pose_models import bundle_path
+        from inference.pose.mediapipe_estimator import MediaPipePoseEstimator
+
+        try:
+            return MediaPipePoseEstimator(bundle_path(self.options.pose_variant, self.models_dir), "video")
+        except FileNotFoundError as exc:
+            raise ModelsMissing(str(exc)) from exc
+
+    def classifier(self) -> Any | None:
+        """The PyTorch posture/gesture classifier, or None (with a warning) when its weights are missing."""
+        if not self._classifier_tried:
+            self._classifier_tried = True
+            try:
+                from inference.body.classifier import BodyClassifier
+
+                device = "cpu" if self.options.device == "cpu" else "auto"
+                self._classifier = BodyClassifier.load(device=device, num_threads=self.options.cpu_threads)
+            except (ImportError, FileNotFoundError, OSError, RuntimeError, KeyError) as exc:
+                self.warnings.append(f"posture/gesture classifier unavailable: {exc}")
+        return self._classifier
+
+
+_WORKER_MODELS: dict[tuple[Path, AnalysisOptions], AnalysisModels] = {}
+
+
+def worker_models(models_dir: Path = DEFAULT_MODELS_DIR, options: AnalysisOptions | None = None) -> AnalysisModels:
+    """This process's shared :class:`AnalysisModels` for ``(models_dir, options)`` (for worker processes)."""
+    key = (Path(models_dir).resolve(), options or AnalysisOptions())
+    if key not in _WORKER_MODELS:
+        _WORKER_MODELS[key] = AnalysisModels(key[0], key[1])
+    return _WORKER_MODELS[key]
+
+
+class _Progress:
+    """Maps per-stage fractions onto one overall fraction using rough relative stage costs."""
+
+    def __init__(self, callback: ProgressCallback | None, weights: dict[str, float]) -> None:
+        self._callback = callback
+        total = sum(weights.values()) or 1.0
+        self._spans: dict[str, tuple[float, float]] = {}
+        acc = 0.0
+        for stage, w in weights.items():
+            self._spans[stage] = (acc / total, (acc + w) / total)
+            acc += w
+        self.timings: dict[str, float] = {}
+        self._started: dict[str, float] = {}
+
+    def stage(self, name: str) -> Callable[[float], None]:
+        self._started[name] = time.perf_counter()
+        lo, hi = self._spans.get(name, (0.0, 0.0))
+
+        def report(fraction: float) -> None:
+            if self._callback is not None:
+                self._callback(name, lo + (hi - lo) * min(max(fraction, 0.0), 1.0))
+
+        report(0.0)
+        return report
+
+    def done(self, name: str) -> None:
+        self.timings[name] = round(time.perf_counter() - self._started.get(name, time.perf_counter()), 3)
+        if self._callback is not None:
+            self._callback(name, self._spans.get(name, (0.0, 0.0))[1])
+
+
+def _stage_weights(info: MediaInfo, options: AnalysisOptions) -> dict[str, float]:
+    weights: dict[str, float] = {"probe": 0.01}
+    duration = max(info.duration_s, 1e-3)
+    if options.speech and info.has_audio:
+        weights |= {"decode_audio": 0.005 * duration, "voice": 0.003 * duration, "transcribe": 0.09 * duration}
+        if options.acoustic_fillers:
+            weights["acoustic_fillers"] = 0.01 * duration
+    if options.body and info.has_video:
+        weights["body"] = 0.03 * options.body_fps * duration
+    return weights
+
+
+def _package_version() -> str:
+    try:
+        return importlib.metadata.version("podium")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def analyze_file(
+    path: Path | str,
+    models_dir: Path = DEFAULT_MODELS_DIR,
+    options: AnalysisOptions | None = None,
+    progress: ProgressCallback | None = None,
+    *,
+    models: AnalysisModels | None = None,
+) -> dict[str, Any]:
+    """Analyse one audio or video file and return the report (``schema_version`` 1).
+
+    Raises :class:`~media.offline.errors.MediaFileError` subclasses for unreadable files and
+    :class:`ModelsMissing` when a required model has not been prepared. Optional models (acoustic filler
+    detector, body classifier) that are missing only add a line to ``warnings``.
+    """
+    options = options or (models.options if models is not None else AnalysisOptions())
+    models = models or AnalysisModels(models_dir, options)
+    started = time.perf_counter()
+    info = probe(path, allow_truncated=options.allow_truncated)
+    tracker = _Progress(progress, _stage_weights(info, options))
+    tracker.stage("probe")
+    tracker.done("probe")
+    warnings_before = len(models.warnings)
+    report: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "generator": {"name": "podium", "version": _package_version()},
+        "source": {"file": Path(path).name, **info.to_dict()},
+        "duration_s": round(info.duration_s, 3),
+        "has_audio": info.has_audio,
+        "has_video": info.has_video,
+        "speech": None,
+        "body": None,
+    }
+    model_info: dict[str, Any] = {}
+    if options.speech and info.has_audio:
+        report["speech"], model_info["speech"] = _analyze_speech(info, options, models, tracker)
+    if options.body and info.has_video:
+        report["body"], model_info["body"] = _analyze_body(info, options, models, tracker)
+    elapsed = time.perf_counter() - started
+    report["models"] = model_info
+    report["timing"] = {
+        "analysis_s": round(elapsed, 3),
+        "real_time_factor": round(elapsed / info.duration_s, 4) if info.duration_s > 0 else None,
+        "stages_s": tracker.timings,
+    }
+    report["warnings"] = models.warnings[warnings_before:] if warnings_before < len(models.warnings) else []
+    if progress is not None:
+        progress("done", 1.0)
+    return report
+
+
+def _analyze_speech(
+    info: MediaInfo, options: AnalysisOptions, models: AnalysisModels, tracker: _Progress
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    samples = decode_audio(info, tracker.stage("decode_audio"))
+    tracker.done("decode_audio")
+    speech_options = SpeechOptions(timeline_window_s=options.speech_timeline_window_s, min_pause_s=options.min_pause_s)
+    tracker.stage("voice")
+    voice = analyze_voice(samples, speech_options)
+    tracker.done("voice")
+    whisper = models.whisper()
+    words = whisper.transcribe_samples(samples, progress=tracker.stage("transcribe"))
+    tracker.done("transcribe")
+    acoustic = None
+    if options.acoustic_fillers:
+        tracker.stage("acoustic_fillers")
+        detector = models.acoustic()
+        if detector is not None:
+            acoustic = detector.detect(np.ascontiguousarray(samples, dtype=np.float32))
+        tracker.done("acoustic_fillers")
+    duration = max(info.duration_s, len(samples) / 16_000)
+    section = build_speech_section(words, acoustic, voice, duration, speech_options)
+    model_info = {
+        "asr": f"{whisper.model_dir.name} ({whisper.compute_type}, {whisper.device}, beam {whisper.beam_size})",
+        "acoustic_fillers": acoustic is not None,
+    }
+    return section, model_info
+
+
+def _analyze_body(
+    info: MediaInfo, options: AnalysisOptions, models: AnalysisModels, tracker: _Progress
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    estimator = models.pose_estimator()
+    classifier = models.classifier() if options.body_classifier else None
+    builder = BodyReportBuilder(classifier, BodyOptions(timeline_hz=options.body_timeline_hz))
+    report_fraction = tracker.stage("body")
+    try:
+        for sample in iter_video_frames(info, options.body_fps, options.max_width, report_fraction):
+            builder.add(estimator.estimate(sample.rgb, sample.t_s))
+    finally:
+        estimator.close()
+    tracker.done("body")
+    model_info = {"pose": f"mediapipe pose_landmarker_{options.pose_variant}", "classifier": classifier is not None}
+    return builder.build(info.duration_s), model_info

@@ -1,0 +1,180 @@
+"""The ``speech`` section of a report, from 16 kHz audio, ASR words and acoustic filler events.
+
+Pure orchestration of :mod:`inference.voice` (VAD, loudness, pitch, silences), :mod:`inference.speech.metrics`
+(pace, pauses, volume, pitch variety, timeline), :mod:`inference.speech.fillers_rule` and
+:mod:`inference.speech.filler_fusion`; the models themselves are run by :mod:`media.offline.analyze`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from inference.speech import metrics
+from inference.speech.filler_fusion import FusionSettings, fuse_fillers
+from inference.speech.fillers_rule import find_fillers, find_lexical_fillers
+from inference.speech.lexicon import load_lexicon
+from inference.speech.types import SAMPLE_RATE, Filler, Word
+from inference.voice.analyzer import VoiceAnalyzer
+from inference.voice.types import Pause, VoiceFrame
+
+_PUSH_SAMPLES = SAMPLE_RATE
+
+
+@dataclass(frozen=True)
+class SpeechOptions:
+    """``timeline_window_s``: length of the timeline windows; ``min_pause_s``: shortest pause reported."""
+
+    timeline_window_s: float = 10.0
+    min_pause_s: float = 1.0
+    vad_mode: int = 2
+    fusion: FusionSettings = field(default_factory=FusionSettings)
+
+
+@dataclass(frozen=True)
+class VoiceTrack:
+    """Per-frame voice measures of a whole recording plus the silences the VAD found."""
+
+    frames: tuple[VoiceFrame, ...]
+    silences: tuple[Pause, ...]
+
+
+def analyze_voice(samples: np.ndarray, options: SpeechOptions = SpeechOptions()) -> VoiceTrack:
+    """Run :class:`VoiceAnalyzer` over float32 16 kHz audio (sample 0 at media time 0)."""
+    analyzer = VoiceAnalyzer(vad_mode=options.vad_mode, min_pause_s=options.min_pause_s, max_utterance_s=30.0)
+    pcm = (np.clip(np.asarray(samples, np.float32), -1.0, 1.0) * 32767.0).astype(np.int16)
+    frames: list[VoiceFrame] = []
+    silences: list[Pause] = []
+    for start in range(0, len(pcm), _PUSH_SAMPLES):
+        frames.extend(analyzer.push(pcm[start : start + _PUSH_SAMPLES], start / SAMPLE_RATE))
+        silences.extend(analyzer.pop_pauses())
+        analyzer.pop_utterances()
+    analyzer.flush()
+    silences.extend(analyzer.pop_pauses())
+    return VoiceTrack(tuple(frames), tuple(silences))
+
+
+def merge_pauses(
+    silences: Sequence[Pause], gaps: Sequence[Pause], talk_start_s: float, talk_end_s: float, min_pause_s: float
+) -> list[Pause]:
+    """Pauses inside the talk: VAD silences (precise edges) plus word gaps the VAD did not see.
+
+    A VAD silence counts when it lies within ``[talk_start_s, talk_end_s]`` (clipped there) and is still at
+    least ``min_pause_s`` long; a word gap is added only when no such silence overlaps it (e.g. noise the VAD
+    took for speech).
+    """
+    kept: list[Pause] = []
+    for s in silences:
+        start, end = max(s.start_s, talk_start_s), min(s.end_s, talk_end_s)
+        if end - start >= min_pause_s:
+            kept.append(Pause(round(start, 3), round(end, 3)))
+    for g in gaps:
+        if not any(min(g.end_s, p.end_s) > max(g.start_s, p.start_s) for p in kept):
+            kept.append(Pause(round(g.start_s, 3), round(g.end_s, 3)))
+    return sorted(kept, key=lambda p: p.start_s)
+
+
+def _num(value: float | None, ndigits: int = 2) -> float | None:
+    if value is None or not math.isfinite(value):
+        return None
+    return round(float(value), ndigits)
+
+
+def _word_dict(w: Word, filler: bool) -> dict[str, Any]:
+    return {
+        "text": w.text,
+        "start_s": round(w.start_s, 3),
+        "end_s": round(w.end_s, 3),
+        "probability": round(w.probability, 3),
+        "filler": filler,
+    }
+
+
+def _filler_dict(f: Filler) -> dict[str, Any]:
+    return {
+        "text": f.text,
+        "start_s": round(f.start_s, 3),
+        "end_s": round(f.end_s, 3),
+        "source": f.source,
+        "confidence": round(f.confidence, 3),
+    }
+
+
+def build_speech_section(
+    words: Sequence[Word],
+    acoustic_fillers: Sequence[Filler] | None,
+    voice: VoiceTrack,
+    duration_s: float,
+    options: SpeechOptions = SpeechOptions(),
+) -> dict[str, Any]:
+    """The ``speech`` report section. ``acoustic_fillers`` is None when the acoustic detector did not run."""
+    lex = load_lexicon()
+    lexical = metrics.lexical_words(words, lex)
+    lexical_ids = {id(w) for w in lexical}
+    rule_fillers = find_fillers(words, lex)
+    fillers = fuse_fillers(rule_fillers, acoustic_fillers or (), lexical, options.fusion)
+    lexical_fillers = find_lexical_fillers(words, lex)
+    if lexical:
+        talk_start = min(w.start_s for w in lexical)
+        talk_end = max(w.end_s for w in lexical)
+    else:
+        talk_start, talk_end = 0.0, 0.0
+    sounds = list(words) + [Word(f.text, f.start_s, f.end_s) for f in fillers]
+    gaps = [p for p in metrics.word_pauses(sounds, options.min_pause_s) if talk_start <= p.start_s < talk_end]
+    pauses = merge_pauses(voice.silences, gaps, talk_start, talk_end, options.min_pause_s)
+    t_s, dbfs, is_speech, f0 = metrics.frames_to_arrays(voice.frames)
+    volume = metrics.volume_stats(dbfs, is_speech) if len(voice.frames) else None
+    pitch = metrics.pitch_stats(f0, is_speech) if len(voice.frames) else None
+    windows = metrics.timeline(words, duration_s, t_s, dbfs, is_speech, f0, options.timeline_window_s, lex)
+    filler_stats = metrics.filler_stats(fillers, words, lex)
+    pause_stats = metrics.pause_stats(pauses, max(talk_end - talk_start, 0.0))
+    return {
+        "wpm": _num(metrics.words_per_minute(words, lex), 1),
+        "word_count": len(lexical),
+        "speaking_time_s": _num(talk_end - talk_start),
+        "transcript": metrics.transcript(words),
+        "words": [_word_dict(w, id(w) not in lexical_ids) for w in words],
+        "fillers": [_filler_dict(f) for f in fillers],
+        "filler_stats": {
+            "count": filler_stats.count,
+            "per_minute": _num(filler_stats.per_minute),
+            "percent_of_words": _num(filler_stats.percent_of_words),
+            "by_text": filler_stats.by_text,
+            "by_source": {s: sum(f.source == s for f in fillers) for s in ("asr", "acoustic", "both")},
+            "acoustic_detector": acoustic_fillers is not None,
+        },
+        "lexical_fillers": [
+            {"text": f.text, "start_s": round(f.start_s, 3), "end_s": round(f.end_s, 3)} for f in lexical_fillers
+        ],
+        "hedges": [asdict(h) for h in metrics.find_hedges(words, lex)],
+        "repeated_phrases": [
+            {"phrase": r.phrase, "count": r.count, "starts_s": list(r.starts_s)}
+            for r in metrics.repeated_ngrams(words, lexicon=lex)[:10]
+        ],
+        "pauses": [{"start_s": p.start_s, "end_s": p.end_s, "duration_s": round(p.duration_s, 3)} for p in pauses],
+        "pause_stats": {k: _num(v) if isinstance(v, float) else v for k, v in asdict(pause_stats).items()},
+        "long_silences": [{"start_s": p.start_s, "end_s": p.end_s} for p in metrics.long_silences(pauses)],
+        "volume_dbfs": _num(volume.level_dbfs, 1) if volume else None,
+        "volume": {k: _num(v) if isinstance(v, float) else v for k, v in asdict(volume).items()} if volume else None,
+        "pitch_hz": _num(pitch.median_hz, 1) if pitch else None,
+        "pitch_variation_st": _num(pitch.variation_st) if pitch else None,
+        "monotone": pitch.monotone if pitch else None,
+        "speech_ratio": _num(float(np.mean(is_speech)), 3) if len(is_speech) else None,
+        "timeline": [
+            {
+                "start_s": round(w.start_s, 3),
+                "end_s": round(w.end_s, 3),
+                "word_count": w.word_count,
+                "wpm": _num(w.wpm, 1),
+                "volume_dbfs": _num(w.volume_dbfs, 1),
+                "pitch_hz": _num(w.pitch_hz, 1),
+                "pitch_variation_st": _num(w.pitch_variation_st),
+                "speech_ratio": _num(w.speech_ratio, 3),
+            }
+            for w in windows
+        ],
+    }
