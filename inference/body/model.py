@@ -2,8 +2,8 @@
 
 :func:`normalize_windows` makes the input independent of where the person stands and how large they appear:
 coordinates are centred on the shoulder midpoint of each frame and divided by the window's median shoulder
-width; the centre's own motion and the per-frame scale are kept as three extra channels so sway and stepping
-towards the camera remain visible. Missing frames (all zero) become zero columns with a ``present`` flag of 0.
+width; frame-to-frame differences of those coordinates are added for motion, and the centre's own motion and
+the per-frame scale are kept as three extra channels so sway and stepping towards the camera remain visible. Missing frames (all zero) become zero columns with a ``present`` flag of 0.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from torch import nn
 
 USED_LANDMARKS = 25
 """Landmarks 0..24 (face, arms, hands, hips); knees and feet are almost never in a webcam frame."""
-IN_CHANNELS = USED_LANDMARKS * 4 + 4
+IN_CHANNELS = USED_LANDMARKS * 6 + 4
 _L_SHOULDER, _R_SHOULDER, _NOSE = 11, 12, 0
 _CLIP = 6.0
 
@@ -48,9 +48,12 @@ def normalize_windows(windows: np.ndarray, aspect: np.ndarray | float = 4 / 3) -
     rel = (xy - centre[:, :, None, :]) / scale[:, :, None, None]
     zr = z / scale[:, :, None]
     drift = (centre - mean_centre[:, None, :]) / scale[..., None]
+    both = present[:, 1:] & present[:, :-1]
+    velocity = np.zeros_like(rel)
+    velocity[:, 1:] = np.where(both[..., None, None], rel[:, 1:] - rel[:, :-1], 0.0)
     log_scale = np.log(np.maximum(np.maximum(width, 0.6 * neck), 1e-4) / scale)
     feats = np.concatenate(
-        [rel.reshape(n, frames, -1), zr, vis, drift, log_scale[..., None], present[..., None].astype(np.float64)],
+        [rel.reshape(n, frames, -1), velocity.reshape(n, frames, -1), zr, vis, drift, log_scale[..., None], present[..., None].astype(np.float64)],
         axis=-1,
     )
     feats = np.clip(feats, -_CLIP, _CLIP)

@@ -116,8 +116,11 @@ class _Pose:
         self.flex, self.abd, self.rot, self.elbow = (np.zeros((n, frames, 2)) for _ in range(4))
 
 
-def _sample_labels(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    posture = rng.integers(0, len(POSTURES), n)
+def _sample_labels(rng: np.random.Generator, n: int, posture_only: int | None, gesture_only: int | None,
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    posture = rng.integers(0, len(POSTURES), (n,))
+    if posture_only is not None:
+        posture[:] = posture_only
     arms = np.full(n, _ARMS_FREE)
     arms[posture == CROSSED] = _ARMS_CROSSED
     arms[posture == HIDDEN] = _ARMS_HIDDEN
@@ -125,9 +128,15 @@ def _sample_labels(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.nda
     draw = rng.uniform(size=n)
     arms[torso_issue & (draw < 0.125)] = _ARMS_CROSSED
     arms[torso_issue & (draw >= 0.125) & (draw < 0.25)] = _ARMS_HIDDEN
+    if gesture_only == PURPOSEFUL:
+        if posture_only in (CROSSED, HIDDEN):
+            raise ValueError("purposeful gestures need free arms")
+        arms[:] = _ARMS_FREE
     gesture = np.where(rng.uniform(size=n) < 0.5, STILL, FIDGETING)
     free = arms == _ARMS_FREE
     gesture[free & (rng.uniform(size=n) < 0.6)] = PURPOSEFUL
+    if gesture_only is not None:
+        gesture[:] = gesture_only
     return posture, gesture, arms
 
 
@@ -240,16 +249,16 @@ def _motion(rng: np.random.Generator, pose: _Pose, gesture: np.ndarray, arms: np
     add_arm(pose.rot, purposeful, 10, 30, 0.3, 1.2, sides)
     pose.head_yaw[:] += np.where(purposeful[:, None], _waves(rng, t, _u(rng, 0, 10, n), 0.1, 0.5), 0.0)
 
-    free = arms == _ARMS_FREE
-    hands = fidget & (free | (rng.uniform(size=n) < 0.5))
-    add_arm(pose.elbow, hands, 4, 10, 1.5, 4.0, all_sides)
-    add_arm(pose.rot, hands, 5, 14, 1.5, 4.0, all_sides)
-    add_arm(pose.flex, hands, 2, 6, 1.5, 4.0, all_sides)
+    visible_hands = (arms == _ARMS_FREE) | ((arms == _ARMS_CROSSED) & (rng.uniform(size=n) < 0.5))
+    hands = fidget & visible_hands
+    add_arm(pose.elbow, hands, 5, 12, 1.5, 4.0, all_sides)
+    add_arm(pose.rot, hands, 6, 16, 1.5, 4.0, all_sides)
+    add_arm(pose.flex, hands, 3, 8, 1.5, 4.0, all_sides)
     body = fidget & (~hands | (rng.uniform(size=n) < 0.5))
-    pose.root[..., 0] += np.where(body[:, None], _waves(rng, t, _u(rng, 0.012, 0.035, n), 0.8, 2.5), 0.0)
-    pose.head_yaw[:] += np.where(body[:, None], _waves(rng, t, _u(rng, 3, 8, n), 1.0, 3.0), 0.0)
-    pose.head_roll[:] += np.where(body[:, None], _waves(rng, t, _u(rng, 1.5, 4, n), 1.0, 3.0), 0.0)
-    pose.head_pitch[:] += np.where(body[:, None], _waves(rng, t, _u(rng, 2, 5, n), 1.0, 3.0), 0.0)
+    pose.root[..., 0] += np.where(body[:, None], _waves(rng, t, _u(rng, 0.015, 0.04, n), 0.8, 2.5), 0.0)
+    pose.head_yaw[:] += np.where(body[:, None], _waves(rng, t, _u(rng, 4, 10, n), 1.0, 3.0), 0.0)
+    pose.head_roll[:] += np.where(body[:, None], _waves(rng, t, _u(rng, 2, 5, n), 1.0, 3.0), 0.0)
+    pose.head_pitch[:] += np.where(body[:, None], _waves(rng, t, _u(rng, 3, 7, n), 1.0, 3.0), 0.0)
 
 
 def _skeleton(rng: np.random.Generator, pose: _Pose) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -407,7 +416,7 @@ def _corrupt(rng: np.random.Generator, lm: np.ndarray) -> None:
     weight[13:15] = 1.5
     weight[15:25] = 2.0
     weight[list(_LEGS)] = 3.0
-    sigma = rng.uniform(0.0015, 0.005, (n, 1, 1)) * weight * (1 + 4 * (1 - lm[..., 3]))
+    sigma = rng.uniform(0.0007, 0.003, (n, 1, 1)) * weight * (1 + 3 * (1 - lm[..., 3]))
     lm[..., :2] += rng.normal(0, 1, (n, frames, 33, 2)) * sigma[..., None]
     lm[..., :2] += rng.normal(0, 0.004, (n, 1, 33, 2))
     lm[..., 2] = lm[..., 2] * rng.uniform(0.6, 1.4, (n, 1, 1)) + rng.normal(0, 0.02, (n, frames, 33))
@@ -429,20 +438,25 @@ def _corrupt(rng: np.random.Generator, lm: np.ndarray) -> None:
     lm[(scattered[:, None] & (rng.uniform(size=(n, frames)) < 0.1))] = 0.0
 
 
-def generate(n: int, seed: int, frames: int = 20, fps: float = 10.0) -> SynthBatch:
-    """Generates ``n`` labelled landmark windows of ``frames`` frames at ``fps``; same seed, same data."""
+def generate(n: int, seed: int, frames: int = 20, fps: float = 10.0, posture: int | None = None,
+             gesture: int | None = None) -> SynthBatch:
+    """Generates ``n`` labelled landmark windows of ``frames`` frames at ``fps``; same seed, same data.
+
+    ``posture`` / ``gesture`` (indices into :data:`POSTURES` / :data:`GESTURES`) force one class instead of
+    sampling; a purposeful gesture cannot be combined with crossed or hidden arms.
+    """
     rng = np.random.default_rng(seed)
-    posture, gesture, arms = _sample_labels(rng, n)
+    labels, gestures, arms = _sample_labels(rng, n, posture, gesture)
     t = np.arange(frames) / fps + rng.uniform(0, 10)
     pose = _Pose(n, frames)
-    _torso(rng, pose, posture, t)
-    hidden_kind = _arm_rest(rng, pose, arms, gesture)
-    _motion(rng, pose, gesture, arms, t)
+    _torso(rng, pose, labels, t)
+    hidden_kind = _arm_rest(rng, pose, arms, gestures)
+    _motion(rng, pose, gestures, arms, t)
     pts, r_thor, spine_mid = _skeleton(rng, pose)
     cam = _camera(rng, pts, arms, hidden_kind)
     xyz, _ = _project(cam, pts)
     vis = _visibility(rng, xyz, pts, r_thor, spine_mid, cam, arms, hidden_kind)
     lm = np.concatenate([xyz, vis[..., None]], axis=-1)
     _corrupt(rng, lm)
-    return SynthBatch(lm.astype(np.float32), posture.astype(np.int64), gesture.astype(np.int64),
+    return SynthBatch(lm.astype(np.float32), labels.astype(np.int64), gestures.astype(np.int64),
                       cam.aspect.astype(np.float32))
