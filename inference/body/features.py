@@ -58,12 +58,14 @@ class FeatureConfig:
     """Thresholds used when turning geometry into categorical features."""
 
     visibility_min: float = 0.5
-    too_close_shoulder_width: float = 0.8
+    too_close_shoulder_width: float = 0.75
     """Shoulder width as a fraction of the frame *width* above which the speaker is too close."""
-    too_close_head_width: float = 0.4
+    too_close_head_width: float = 0.33
     """Ear-to-ear distance as a fraction of the frame width above which the speaker is too close."""
     too_far_shoulder_width: float = 0.12
     head_top_margin: float = 0.0
+    head_top_eye_units: float = 1.7
+    """Skull top above the eyes, in eye-to-mouth distances."""
     """The estimated top of the head must be at least this far (fraction of height) below the top edge."""
     facing_max_yaw: float = 0.45
     """Largest ``|yaw|`` (nose offset from the ear midpoint, in half ear distances) counted as facing."""
@@ -186,18 +188,24 @@ def yaw(lm: np.ndarray, aspect: float, cfg: FeatureConfig = FeatureConfig()) -> 
     return 1.0 if _visible(lm, L.LEFT_EAR, cfg) and not _visible(lm, L.RIGHT_EAR, cfg) else None
 
 
-def head_top_y(lm: np.ndarray, cfg: FeatureConfig = FeatureConfig()) -> float | None:
-    """Estimated y of the top of the head (fraction of image height; negative = above the frame)."""
-    eyes = [lm[i, 1] for i in (L.LEFT_EYE, L.RIGHT_EYE, L.NOSE) if np.isfinite(lm[i, 1])]
+def head_top_y(lm: np.ndarray, aspect: float, cfg: FeatureConfig = FeatureConfig()) -> float | None:
+    """Estimated y of the top of the skull (fraction of image height; negative = above the frame).
+
+    Uses anthropometry: the skull top is about 1.7 eye-to-mouth distances above the eyes, and the ears are
+    about two such distances apart (whichever is larger, so pitch and yaw shrink neither estimate alone).
+    """
+    eyes = [lm[i, 1] for i in (L.LEFT_EYE, L.RIGHT_EYE) if _visible(lm, i, cfg)]
     if not eyes:
         return None
-    ears = lm[[L.LEFT_EAR, L.RIGHT_EAR], :2]
-    mouth = lm[[L.MOUTH_LEFT, L.MOUTH_RIGHT], 1]
-    eye_y = float(min(eyes))
-    mouth_y = float(np.nanmean(mouth)) if np.isfinite(mouth).any() else eye_y
-    ear_span = float(np.abs(ears[0, 0] - ears[1, 0])) if np.isfinite(ears).all() else 0.0
-    head_scale = max(2.0 * (mouth_y - eye_y), 0.5 * ear_span)
-    return eye_y - 1.4 * head_scale
+    eye_y = float(np.mean(eyes))
+    unit = 0.0
+    mouth = [lm[i, 1] for i in (L.MOUTH_LEFT, L.MOUTH_RIGHT) if _visible(lm, i, cfg)]
+    if mouth:
+        unit = float(np.mean(mouth)) - eye_y
+    ears = [i for i in (L.LEFT_EAR, L.RIGHT_EAR) if _visible(lm, i, cfg)]
+    if len(ears) == 2:
+        unit = max(unit, 0.5 * float(np.linalg.norm(_pt(lm, L.LEFT_EAR, aspect) - _pt(lm, L.RIGHT_EAR, aspect))))
+    return eye_y - cfg.head_top_eye_units * unit
 
 
 def framing(lm: np.ndarray, aspect: float, cfg: FeatureConfig = FeatureConfig()) -> Framing:
@@ -210,7 +218,7 @@ def framing(lm: np.ndarray, aspect: float, cfg: FeatureConfig = FeatureConfig())
         head_frac is not None and head_frac > cfg.too_close_head_width
     ):
         return "too_close"
-    top = head_top_y(lm, cfg)
+    top = head_top_y(lm, aspect, cfg)
     if top is not None and top < cfg.head_top_margin:
         return "cut_off_top"
     if frac is not None and frac < cfg.too_far_shoulder_width:

@@ -19,6 +19,8 @@ class MediaPipePoseEstimator:
     ``running_mode="video"`` tracks the person between frames (faster, steadier) and needs increasing
     timestamps: ``t_s`` is converted to whole milliseconds and nudged forward by 1 ms whenever it does not
     increase, so repeated or out-of-order times never raise. ``"image"`` treats every frame independently.
+    The fourth landmark column is ``min(visibility, presence)`` of MediaPipe's two scores: the model often
+    reports a high visibility for a guessed, out-of-frame wrist, but then a low presence.
     Not thread-safe; use one instance per stream (see :mod:`inference.pose.worker`).
     """
 
@@ -88,5 +90,7 @@ def _to_array(landmarks: list[Any]) -> np.ndarray | None:
         return None
     out = np.empty((NUM_LANDMARKS, 4), dtype=np.float32)
     for i, lm in enumerate(landmarks):
-        out[i] = (lm.x, lm.y, lm.z, 0.0 if lm.visibility is None else lm.visibility)
+        visibility = 0.0 if lm.visibility is None else lm.visibility
+        presence = 1.0 if lm.presence is None else lm.presence
+        out[i] = (lm.x, lm.y, lm.z, min(visibility, presence))
     return out
