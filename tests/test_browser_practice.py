@@ -50,10 +50,11 @@ def test_feedback_values_are_formatted_with_units() -> None:
                        ["speech_ratio", 0.734], ["pause_s", 0.5], ["infer_ms", 12.7], ["wpm", 151.2],
                        ["speaking", true], ["person_visible", false], ["pitch_hz", null], ["text", ""],
                        ["keypoints", {{nose: [0.5, 0.2, 0.99], left_wrist: [0.1, 0.9, 0.2]}}],
-                       ["words", [["so", 0.1, 0.3]]], ["labels", ["upright", "still"]], ["count", 3]];
+                       ["words", [["so", 0.1, 0.3]]], ["scores", {{a: 1}}],
+                       ["labels", ["upright", "still"]], ["count", 3]];
         console.log(JSON.stringify({{
             values: cases.map(([k, v]) => formatValue(k, v)),
-            labels: ["loudness_dbfs", "pitch_variety_st", "speech_ratio", "person_visible"].map(fieldLabel),
+            labels: ["loudness_dbfs", "pitch_variety_st", "speech_ratio", "infer_ms"].map(fieldLabel),
         }}));
     """
     result = subprocess.run(
@@ -72,12 +73,13 @@ def test_feedback_values_are_formatted_with_units() -> None:
         "no",
         "—",
         "—",
-        "2 entries",
+        "2 points",
         "1 item",
+        "1 entry",
         "upright, still",
         "3",
     ]
-    assert out["labels"] == ["loudness", "pitch variety", "speech ratio", "person visible"]
+    assert out["labels"] == ["loudness", "pitch variety", "speech ratio", "inference"]
 
 
 @pytest.mark.slow

@@ -25,6 +25,7 @@ const ui = {
   start: $("start"),
   stop: $("stop"),
   connState: $("conn-state"),
+  channelState: $("channel-state"),
   preview: $("preview"),
   overlay: $("overlay"),
   cards: $("cards"),
@@ -168,6 +169,10 @@ async function startLive() {
     },
     onMessage: (message) => {
       if (live === current) onMessage(message);
+    },
+    onChannelState: (state) => {
+      ui.channelState.dataset.state = state;
+      ui.channelState.textContent = state;
     },
   });
   try {

@@ -18,8 +18,11 @@ const METERS = [
   [/_ratio$/, 0, 1],
 ];
 
+const LABELS = { infer_ms: "inference", t_s: "media time", end_s: "ends at" };
+
 /** Human label of a field name: "loudness_dbfs" → "loudness", "pitch_variety_st" → "pitch variety". */
 export function fieldLabel(key) {
+  if (key in LABELS) return LABELS[key];
   return key.replace(/_(dbfs|hz|st|ms|s)$/, "").replace(/_/g, " ");
 }
 
@@ -41,6 +44,7 @@ export function formatValue(key, value) {
     return `${value.length} item${value.length === 1 ? "" : "s"}`;
   }
   const n = Object.keys(value).length;
+  if (key === "keypoints") return `${n} point${n === 1 ? "" : "s"}`;
   return `${n} entr${n === 1 ? "y" : "ies"}`;
 }
 
