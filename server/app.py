@@ -11,10 +11,13 @@ from redis.asyncio import Redis
 from server import ops
 from server.auth import routes as auth_routes
 from server.keys import BLOBS, DB, ENGINE, METRICS, REDIS, SETTINGS, SIGNING_KEY
+from server.live import live_ctx
 from server.metrics import HttpMetrics
-from server.middleware import error_middleware, metrics_middleware
+from server.middleware import cors_middleware, error_middleware, metrics_middleware
 from server.pages import add_page_routes
+from server.sessions import events as session_events
 from server.sessions import routes as session_routes
+from server.sessions import whip as session_whip
 from server.settings import Settings
 from storage.blobs import LocalBlobStore
 from storage.database import create_engine, session_factory
@@ -44,16 +47,22 @@ def create_app(settings: Settings | None = None) -> web.Application:
     settings = settings or Settings()
     registry = CollectorRegistry()
     app = web.Application(
-        middlewares=[metrics_middleware(HttpMetrics.register(registry)), error_middleware],
+        middlewares=[
+            metrics_middleware(HttpMetrics.register(registry)),
+            cors_middleware(settings.cors_origin),
+            error_middleware,
+        ],
         client_max_size=max(settings.max_json_bytes, settings.max_sdp_bytes) * 2,
     )
     app[SETTINGS] = settings
     app[METRICS] = registry
     app[SIGNING_KEY] = settings.signing_key()
     app[BLOBS] = LocalBlobStore(settings.resolved_blob_dir)
-    app.cleanup_ctx.extend([_database_ctx, _redis_ctx])
+    app.cleanup_ctx.extend([_database_ctx, _redis_ctx, live_ctx])
     app.add_routes(ops.routes)
     app.add_routes(auth_routes.routes)
     app.add_routes(session_routes.routes)
+    app.add_routes(session_whip.routes)
+    app.add_routes(session_events.routes)
     add_page_routes(app)
     return app

@@ -11,10 +11,14 @@ class ApiError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, *, details: Any = None) -> None:
+    def __init__(self, message: str, *, details: Any = None, status: int | None = None, code: str | None = None):
         super().__init__(message)
         self.message = message
         self.details = details
+        if status is not None:
+            self.status = status
+        if code is not None:
+            self.code = code
 
 
 class BadRequest(ApiError):

@@ -71,3 +71,30 @@ def metrics_middleware(metrics: HttpMetrics) -> web.middlewares._Middleware:  # 
 def _route_label(request: web.Request) -> str:
     resource = request.match_info.route.resource
     return resource.canonical if resource is not None else "unmatched"
+
+
+def cors_middleware(origin: str) -> web.middlewares._Middleware:  # type: ignore[name-defined]
+    """CORS for ``/api/`` (bearer tokens, no cookies): answers preflights and exposes ``Location`` for WHIP."""
+    headers = {
+        "Access-Control-Allow-Origin": origin,
+        "Access-Control-Expose-Headers": "Location",
+    }
+    preflight = {
+        **headers,
+        "Access-Control-Allow-Methods": "GET, POST, PATCH, DELETE, OPTIONS",
+        "Access-Control-Allow-Headers": "Authorization, Content-Type",
+        "Access-Control-Max-Age": "600",
+    }
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if not request.path.startswith("/api/"):
+            return await handler(request)
+        if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
+            return web.Response(status=204, headers=preflight)
+        response = await handler(request)
+        if not response.prepared:
+            response.headers.update(headers)
+        return response
+
+    return middleware

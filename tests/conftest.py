@@ -81,7 +81,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Embedded defaults on a fresh data dir with a migrated SQLite database."""
-    settings = Settings(data_dir=tmp_path / "var", models_dir=Path("var/models"))
+    settings = Settings(data_dir=tmp_path / "var", models_dir=Path("var/models"), preload_models=False)
     settings.data_dir.mkdir(parents=True)
     upgrade(settings.resolved_database_url)
     return settings

@@ -1,0 +1,86 @@
+"""The live media plane inside the app: config from settings, worker pools, the session registry, persistence."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from inference.assets.pose_models import bundle_path
+from media.config import IceServer, MediaConfig
+from media.live_session import LiveSession
+from media.session_registry import LiveSessionRegistry
+from media.workers import MediaWorkers
+from server.keys import BLOBS, DB, SETTINGS
+from server.settings import Settings
+from storage.models import Recording, SessionState
+from storage.repositories import RecordingRepository, SessionRepository
+
+log = logging.getLogger(__name__)
+
+LIVE = web.AppKey("live", LiveSessionRegistry)
+
+
+def media_config(settings: Settings) -> MediaConfig:
+    """The media plane's configuration, derived from the server's settings."""
+    pose_path = bundle_path(settings.pose_model, settings.models_dir)  # type: ignore[arg-type]
+    if not pose_path.exists():
+        log.warning("pose model %s missing (run `podium models`): live pose feedback disabled", pose_path)
+    return MediaConfig(
+        ice_servers=tuple(IceServer(urls=(url,)) for url in settings.ice_servers),
+        max_sdp_bytes=settings.max_sdp_bytes,
+        pose_fps=settings.pose_fps,
+        pose_model_path=pose_path if pose_path.exists() else None,
+        pose_workers=settings.workers,
+        no_media_timeout_s=settings.no_media_timeout_s,
+        max_duration_s=settings.session_max_s,
+        recordings_dir=settings.data_dir / "recordings",
+    )
+
+
+async def persist_ended_session(app: web.Application, live: LiveSession) -> None:
+    """Store the recording in the blob store, add its row, and move the session to ``ended``."""
+    result = live.result
+    async with app[DB]() as db:
+        sessions = SessionRepository(db)
+        session = await sessions.get(live.session_id)
+        if session is None:
+            return
+        recording = result.recording if result is not None else None
+        if recording is not None and recording.path is not None and recording.path.exists():
+            key = f"recordings/{session.id}/{recording.path.name}"
+            info = await app[BLOBS].put_file(key, recording.path)
+            row = Recording(
+                session_id=session.id,
+                blob_key=key,
+                container="matroska",
+                audio_codec=recording.codecs.get("audio"),
+                video_codec=recording.codecs.get("video"),
+                duration_s=recording.duration_s,
+                bytes=info.size,
+                sha256=info.sha256,
+            )
+            await RecordingRepository(db).add(row)
+        if session.state in (SessionState.CREATED, SessionState.LIVE):
+            await sessions.move(session, SessionState.ENDED)
+
+
+async def live_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Own the worker pools and every live session; close them all at shutdown."""
+    settings = app[SETTINGS]
+    config = media_config(settings)
+    workers = MediaWorkers(config)
+
+    async def on_ended(session: LiveSession) -> None:
+        await persist_ended_session(app, session)
+
+    registry = LiveSessionRegistry(config, workers, on_session_ended=on_ended)
+    app[LIVE] = registry
+    if settings.preload_models:
+        await workers.warm_up()
+    try:
+        yield
+    finally:
+        await registry.close_all("shutdown")
+        workers.shutdown()

@@ -1,0 +1,72 @@
+"""WHIP ingest (RFC 9725): ``POST`` an SDP offer to publish, ``DELETE`` the resource to stop."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from aiohttp import web
+
+from media.errors import MediaError
+from server.api_docs import documented
+from server.auth.guards import current_user, require_user
+from server.errors import ApiError, Conflict, NotFound
+from server.keys import DB, SETTINGS
+from server.live import LIVE
+from server.sessions.access import load_owned_session
+from server.validation import read_body
+from storage.models import SessionState
+from storage.repositories import SessionRepository
+
+routes = web.RouteTableDef()
+
+SDP = "application/sdp"
+
+
+@contextmanager
+def media_errors() -> Iterator[None]:
+    """Re-raise the media plane's typed errors as API errors with their status and code."""
+    try:
+        yield
+    except MediaError as exc:
+        raise ApiError(exc.message, status=exc.http_status, code=exc.code) from exc
+
+
+def resource_url(session_id: str) -> str:
+    return f"/api/v1/sessions/{session_id}/whip/publisher"
+
+
+@routes.post("/api/v1/sessions/{session_id}/whip")
+@documented("Publish camera and microphone (WHIP offer → answer)", status=201, request_content_type=SDP)
+@require_user()
+async def publish(request: web.Request) -> web.Response:
+    settings = request.app[SETTINGS]
+    session = await load_owned_session(request, current_user(request))
+    raw = await read_body(request, SDP, settings.max_sdp_bytes * 4)
+    if session.state is not SessionState.CREATED:
+        raise Conflict(f"session is {session.state.value}; create a new session to publish again")
+    with media_errors():
+        live = await request.app[LIVE].start(session.id, raw.decode("utf-8", errors="replace"))
+    async with request.app[DB]() as db:
+        repo = SessionRepository(db)
+        fresh = await repo.get(session.id)
+        if fresh is not None and fresh.state is SessionState.CREATED:
+            await repo.move(fresh, SessionState.LIVE)
+    return web.Response(
+        status=201,
+        text=live.answer_sdp,
+        content_type=SDP,
+        headers={"Location": resource_url(session.id)},
+    )
+
+
+@routes.delete("/api/v1/sessions/{session_id}/whip/publisher")
+@documented("Stop publishing and end the session")
+@require_user()
+async def unpublish(request: web.Request) -> web.Response:
+    session = await load_owned_session(request, current_user(request))
+    if request.app[LIVE].get(session.id) is None:
+        raise NotFound("session is not being published")
+    with media_errors():
+        await request.app[LIVE].close(session.id, "deleted")
+    return web.Response(status=200)
