@@ -22,10 +22,11 @@ import math
 from collections import deque
 from dataclasses import asdict, dataclass
 from enum import IntEnum
+from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
-from scipy.signal import savgol_filter
+from scipy.signal import savgol_coeffs
 
 from inference.pose.types import NUM_LANDMARKS, PoseResult
 
@@ -326,22 +327,30 @@ def gesture_activity(
     return float(np.concatenate(speeds).mean() / width)
 
 
+@lru_cache(maxsize=16)
+def _savgol_kernel(win: int) -> np.ndarray:
+    return np.asarray(savgol_coeffs(win, polyorder=2), dtype=np.float64)
+
+
 def _high_pass(x: np.ndarray, times: np.ndarray, cutoff_hz: float) -> np.ndarray:
     """Residual after a quadratic Savitzky–Golay fit spanning about one period of ``cutoff_hz``.
 
-    Computed on each contiguous run of finite samples long enough for the filter; NaN elsewhere.
+    Computed at the interior samples of each contiguous run of finite samples long enough for the filter
+    (edges, where the fit is poorly constrained, stay NaN).
     """
     out = np.full(len(x), np.nan)
     dt = float(np.median(np.diff(times))) if len(times) > 1 else 0.0
     if dt <= 0:
         return out
     win = max(5, round(1.0 / cutoff_hz / dt) | 1)
+    half = win // 2
+    kernel = _savgol_kernel(win)
     finite = np.isfinite(x)
     edges = np.flatnonzero(np.diff(np.concatenate(([0], finite.astype(np.int8), [0]))))
     for start, stop in zip(edges[::2], edges[1::2], strict=True):
         if stop - start >= win:
             seg = x[start:stop]
-            out[start:stop] = seg - savgol_filter(seg, win, polyorder=2, mode="interp")
+            out[start + half : stop - half] = seg[half:-half] - np.convolve(seg, kernel, mode="valid")
     return out
 
 
@@ -377,8 +386,8 @@ def compute_body_features(
     if window.ndim != 3 or window.shape[1:] != (NUM_LANDMARKS, 4) or len(window) != len(times) or not len(times):
         raise ValueError(f"expected (T, {NUM_LANDMARKS}, 4) window with T matching times, got {window.shape}")
     t_s = float(times[-1])
-    visible_rows = [frame_is_visible(f) for f in window]
-    visible_ratio = float(np.mean(visible_rows))
+    visible_rows = np.isfinite(window[:, :, :2]).any(axis=(1, 2))
+    visible_ratio = float(visible_rows.mean())
     if not visible_rows[-1]:
         return BodyFeatures(t_s=t_s, person_visible=False, visible_ratio=visible_ratio)
     lm = window[-1]
