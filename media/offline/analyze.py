@@ -21,19 +21,18 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from media.offline.body import BodyOptions, BodyReportBuilder
 from media.offline.decode import MediaInfo, decode_audio, iter_video_frames, probe
-from media.offline.speech import SpeechOptions, analyze_voice, build_speech_section
+from media.offline.errors import ModelsMissing
+from media.offline.speech import SpeechOptions, analyze_voice, build_speech_section, speech_seconds
 
 SCHEMA_VERSION = 1
 DEFAULT_MODELS_DIR = Path("var/models")
+MIN_SPEECH_FOR_ASR_S = 0.5
+"""Below this much VAD speech the file is treated as having no speech (Whisper only hallucinates there)."""
 
 ProgressCallback = Callable[[str, float], None]
 """Called with the current stage name and the overall fraction done (0.0 to 1.0)."""
 
 log = logging.getLogger(__name__)
-
-
-class ModelsMissing(RuntimeError):
-    """A model the analysis needs has not been prepared (``podium models``)."""
 
 
 class AnalysisOptions(BaseModel):
@@ -196,17 +195,19 @@ def analyze_file(
     progress: ProgressCallback | None = None,
     *,
     models: AnalysisModels | None = None,
+    info: MediaInfo | None = None,
 ) -> dict[str, Any]:
     """Analyse one audio or video file and return the report (``schema_version`` 1).
 
     Raises :class:`~media.offline.errors.MediaFileError` subclasses for unreadable files and
-    :class:`ModelsMissing` when a required model has not been prepared. Optional models (acoustic filler
+    :class:`ModelsMissing` when a required model has not been prepared. Pass ``info`` from an earlier
+    :func:`~media.offline.decode.probe` to skip the second scan. Optional models (acoustic filler
     detector, body classifier) that are missing only add a line to ``warnings``.
     """
     options = options or (models.options if models is not None else AnalysisOptions())
     models = models or AnalysisModels(models_dir, options)
     started = time.perf_counter()
-    info = probe(path, allow_truncated=options.allow_truncated)
+    info = info or probe(path, allow_truncated=options.allow_truncated)
     tracker = _Progress(progress, _stage_weights(info, options))
     tracker.stage("probe")
     tracker.done("probe")
@@ -249,7 +250,11 @@ def _analyze_speech(
     voice = analyze_voice(samples, speech_options)
     tracker.done("voice")
     whisper = models.whisper()
-    words = whisper.transcribe_samples(samples, progress=tracker.stage("transcribe"))
+    report_fraction = tracker.stage("transcribe")
+    if speech_seconds(voice) >= MIN_SPEECH_FOR_ASR_S:
+        words = whisper.transcribe_samples(samples, progress=report_fraction)
+    else:
+        words = []
     tracker.done("transcribe")
     acoustic = None
     if options.acoustic_fillers:

@@ -17,7 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from media.offline.errors import MediaFileError
+from media.offline.decode import probe
+from media.offline.errors import MediaFileError, ModelsMissing
 
 EXIT_BAD_INPUT = 2
 EXIT_MODELS_MISSING = 3
@@ -102,13 +103,14 @@ def stdout_to_stderr() -> Iterator[TextIO]:
 
 def run_analyze(path: Path, as_json: bool, models_dir: Path) -> int:
     """Analyse ``path`` and print the report; returns the process exit code."""
-    from media.offline.analyze import ModelsMissing, analyze_file
-
     bar = ProgressBar(sys.stderr)
     try:
+        info = probe(Path(path))
+        from media.offline.analyze import analyze_file
+
         with stdout_to_stderr() as out:
             try:
-                report = analyze_file(Path(path), models_dir=models_dir, progress=bar)
+                report = analyze_file(Path(path), models_dir=models_dir, progress=bar, info=info)
             finally:
                 bar.close()
             text = json.dumps(report, ensure_ascii=False) if as_json else format_summary(report)

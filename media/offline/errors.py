@@ -31,3 +31,7 @@ class TruncatedMedia(MediaFileError):
 
 class NoMediaStreams(MediaFileError):
     code = "no_audio_or_video"
+
+
+class ModelsMissing(RuntimeError):
+    """A model the analysis needs has not been prepared (``podium models``)."""

@@ -20,7 +20,7 @@ from inference.speech.fillers_rule import find_fillers, find_lexical_fillers
 from inference.speech.lexicon import load_lexicon
 from inference.speech.types import SAMPLE_RATE, Filler, Word
 from inference.voice.analyzer import VoiceAnalyzer
-from inference.voice.types import Pause, VoiceFrame
+from inference.voice.types import FRAME_S, Pause, VoiceFrame
 
 _PUSH_SAMPLES = SAMPLE_RATE
 
@@ -56,6 +56,29 @@ def analyze_voice(samples: np.ndarray, options: SpeechOptions = SpeechOptions())
     analyzer.flush()
     silences.extend(analyzer.pop_pauses())
     return VoiceTrack(tuple(frames), tuple(silences))
+
+
+def speech_seconds(voice: VoiceTrack) -> float:
+    """Total duration of the frames the VAD called speech."""
+    return sum(FRAME_S for f in voice.frames if f.is_speech)
+
+
+def drop_unvoiced_fillers(words: Sequence[Word], voice: VoiceTrack, margin_s: float = 0.2) -> list[Word]:
+    """Remove non-lexical filler words with no VAD speech within ``margin_s`` of them.
+
+    Whisper prompted to keep fillers sometimes writes an "Umm..." over silence or a steady tone; a real
+    filler is voiced, so the VAD always marks some of its frames as speech.
+    """
+    lex = load_lexicon()
+    speech_t = np.array([f.t_s for f in voice.frames if f.is_speech], dtype=np.float64)
+    kept: list[Word] = []
+    for w in words:
+        if lex.is_non_lexical_filler(w.text):
+            lo, hi = np.searchsorted(speech_t, [w.start_s - margin_s - FRAME_S, w.end_s + margin_s])
+            if hi <= lo:
+                continue
+        kept.append(w)
+    return kept
 
 
 def merge_pauses(
@@ -113,6 +136,7 @@ def build_speech_section(
 ) -> dict[str, Any]:
     """The ``speech`` report section. ``acoustic_fillers`` is None when the acoustic detector did not run."""
     lex = load_lexicon()
+    words = drop_unvoiced_fillers(words, voice)
     lexical = metrics.lexical_words(words, lex)
     lexical_ids = {id(w) for w in lexical}
     rule_fillers = find_fillers(words, lex)
