@@ -259,6 +259,11 @@ def drive_browser(
             summary["person_visible_seen_s"] = _wait(
                 page, _card_value_is("pose", "person_visible", "yes"), feedback_timeout_s
             )
+            summary["three_each_s"] = _wait(
+                page,
+                "['voice', 'pose'].every((t) => document.getElementById(`card-${t}`)?.dataset.count >= 3)",
+                feedback_timeout_s,
+            )
             summary["live_for_s"] = round(time.monotonic() - t0, 3)
             summary["voice_count"] = _count(page, "voice")
             summary["pose_count"] = _count(page, "pose")

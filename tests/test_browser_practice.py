@@ -51,6 +51,8 @@ def test_feedback_values_are_formatted_with_units() -> None:
                        ["speaking", true], ["person_visible", false], ["pitch_hz", null], ["text", ""],
                        ["keypoints", {{nose: [0.5, 0.2, 0.99], left_wrist: [0.1, 0.9, 0.2]}}],
                        ["words", [["so", 0.1, 0.3]]], ["scores", {{a: 1}}],
+                       ["features", {{head_tilt_deg: 3.14, lean_ratio: 0.25, arms_crossed: false}}],
+                       ["nested", {{a: {{b: 1}}}}],
                        ["labels", ["upright", "still"]], ["count", 3]];
         console.log(JSON.stringify({{
             values: cases.map(([k, v]) => formatValue(k, v)),
@@ -75,6 +77,8 @@ def test_feedback_values_are_formatted_with_units() -> None:
         "—",
         "2 points",
         "1 item",
+        "a: 1",
+        "head tilt: 3.1°, lean ratio: 25 %, arms crossed: no",
         "1 entry",
         "upright, still",
         "3",
@@ -109,7 +113,7 @@ def test_chromium_publishes_from_the_practice_page_and_sees_feedback(tmp_path: P
 
     assert summary["connected_s"] is not None, context
     assert summary["preview_playing"] is True
-    assert summary["voice_count"] >= 1 and summary["pose_count"] >= 1, context
+    assert summary["voice_count"] >= 3 and summary["pose_count"] >= 3, context
     assert summary["speaking_seen_s"] is not None, context
     assert summary["person_visible_seen_s"] is not None, context
     loudness = summary["voice_values"]["loudness_dbfs"]

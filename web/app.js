@@ -122,10 +122,19 @@ function mediaConstraints(raw) {
   return { audio, video: { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 15, max: 30 } } };
 }
 
+const OVERLAY_STALE_MS = 1000;
+let overlayTimer = 0;
+
+function clearOverlay() {
+  ui.overlay.getContext("2d").clearRect(0, 0, ui.overlay.width, ui.overlay.height);
+}
+
 function onMessage(message) {
   board.show(message);
   if (message.type === "pose") {
     drawKeypoints(ui.overlay, ui.preview, message.person_visible ? message.keypoints : null);
+    clearTimeout(overlayTimer);
+    overlayTimer = setTimeout(clearOverlay, OVERLAY_STALE_MS);
   } else if (message.type === "session" && message.state === "ended") {
     endedByServer(message.reason);
   }
@@ -192,7 +201,8 @@ async function abortStart(step, err) {
 async function teardown(current, { remote }) {
   if (!current) return;
   if (live === current) live = null;
-  ui.overlay.getContext("2d").clearRect(0, 0, ui.overlay.width, ui.overlay.height);
+  clearTimeout(overlayTimer);
+  clearOverlay();
   try {
     if (current.publisher) await current.publisher.stop({ notify: remote });
   } finally {

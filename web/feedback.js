@@ -4,12 +4,14 @@ const CARD_ORDER = ["voice", "pose", "speech", "session"];
 const TITLES = { voice: "Voice", pose: "Body", speech: "Speech", session: "Session" };
 const HIDDEN_FIELDS = new Set(["v", "type", "t_s"]);
 const MAX_ALERTS = 20;
+const MAX_INLINE_ENTRIES = 6;
 
 const UNITS = [
   [/_dbfs$/, "dBFS", 1],
   [/_hz$/, "Hz", 0],
   [/_st$/, "st", 1],
   [/_ms$/, "ms", 0],
+  [/_deg$/, "°", 1],
   [/(^|_)wpm$/, "wpm", 0],
   [/_s$/, "s", 2],
 ];
@@ -23,7 +25,7 @@ const LABELS = { infer_ms: "inference", t_s: "media time", end_s: "ends at" };
 /** Human label of a field name: "loudness_dbfs" → "loudness", "pitch_variety_st" → "pitch variety". */
 export function fieldLabel(key) {
   if (key in LABELS) return LABELS[key];
-  return key.replace(/_(dbfs|hz|st|ms|s)$/, "").replace(/_/g, " ");
+  return key.replace(/_(dbfs|hz|st|ms|s|deg)$/, "").replace(/_/g, " ");
 }
 
 /** Text for one value, with a unit derived from the field name. */
@@ -34,7 +36,7 @@ export function formatValue(key, value) {
     if (!Number.isFinite(value)) return "—";
     if (/_ratio$/.test(key)) return `${Math.round(value * 100)} %`;
     for (const [pattern, unit, digits] of UNITS) {
-      if (pattern.test(key)) return `${value.toFixed(digits)} ${unit}`;
+      if (pattern.test(key)) return `${value.toFixed(digits)}${unit === "°" ? "" : " "}${unit}`;
     }
     return Number.isInteger(value) ? String(value) : value.toFixed(2);
   }
@@ -43,8 +45,12 @@ export function formatValue(key, value) {
     if (value.every((v) => typeof v !== "object" || v === null)) return value.map(String).join(", ") || "—";
     return `${value.length} item${value.length === 1 ? "" : "s"}`;
   }
-  const n = Object.keys(value).length;
+  const entries = Object.entries(value);
+  const n = entries.length;
   if (key === "keypoints") return `${n} point${n === 1 ? "" : "s"}`;
+  if (n > 0 && n <= MAX_INLINE_ENTRIES && entries.every(([, v]) => v === null || typeof v !== "object")) {
+    return entries.map(([k, v]) => `${fieldLabel(k)}: ${formatValue(k, v)}`).join(", ");
+  }
   return `${n} entr${n === 1 ? "y" : "ies"}`;
 }
 
