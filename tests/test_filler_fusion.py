@@ -1,0 +1,56 @@
+"""Fusion of ASR-rule fillers with acoustic-model fillers."""
+
+from __future__ import annotations
+
+from inference.speech.filler_fusion import FusionSettings, fuse_fillers
+from inference.speech.types import Filler, Word
+
+
+def asr(text: str, start: float, end: float) -> Filler:
+    return Filler(text, start, end, "asr")
+
+
+def ac(start: float, end: float, confidence: float, text: str = "um") -> Filler:
+    return Filler(text, start, end, "acoustic", confidence)
+
+
+def test_overlap_becomes_both_with_asr_word_and_times() -> None:
+    (fused,) = fuse_fillers([asr("uhm", 1.0, 1.4)], [ac(0.9, 1.5, 0.7, "um")])
+    assert fused == Filler("uhm", 1.0, 1.4, "both", 1.0)
+
+
+def test_low_confidence_acoustic_event_still_confirms_asr_filler() -> None:
+    (fused,) = fuse_fillers([asr("uh", 2.0, 2.3)], [ac(2.2, 2.6, 0.3)])
+    assert fused.source == "both"
+
+
+def test_near_miss_within_tolerance_counts_as_overlap() -> None:
+    settings = FusionSettings(tolerance_s=0.15)
+    assert fuse_fillers([asr("um", 1.0, 1.2)], [ac(1.3, 1.6, 0.9)], settings=settings)[0].source == "both"
+    far = fuse_fillers([asr("um", 1.0, 1.2)], [ac(1.5, 1.8, 0.9)], settings=settings)
+    assert [f.source for f in far] == ["asr", "acoustic"]
+
+
+def test_acoustic_only_needs_confidence() -> None:
+    fused = fuse_fillers([], [ac(0.5, 0.9, 0.95, "uh"), ac(3.0, 3.4, 0.6)])
+    assert fused == [Filler("uh", 0.5, 0.9, "acoustic", 0.95)]
+    assert fuse_fillers([], [ac(3.0, 3.4, 0.6)], settings=FusionSettings(min_acoustic_confidence=0.5))
+
+
+def test_acoustic_event_on_a_recognised_word_is_dropped() -> None:
+    words = [Word("error", 1.0, 1.5), Word("here", 1.6, 1.9)]
+    assert fuse_fillers([], [ac(1.05, 1.45, 0.99, "uh")], words) == []
+    kept = fuse_fillers([], [ac(2.0, 2.4, 0.99, "uh")], words)
+    assert [f.start_s for f in kept] == [2.0]
+
+
+def test_one_acoustic_event_confirms_adjacent_asr_fillers_and_is_not_repeated() -> None:
+    fused = fuse_fillers([asr("um", 1.0, 1.3), asr("uh", 1.35, 1.6)], [ac(1.0, 1.6, 0.99)])
+    assert [(f.text, f.source) for f in fused] == [("um", "both"), ("uh", "both")]
+
+
+def test_empty_inputs_and_sorting() -> None:
+    assert fuse_fillers([], []) == []
+    fused = fuse_fillers([asr("hmm", 5.0, 5.5)], [ac(1.0, 1.4, 0.9), ac(9.0, 9.3, 0.99)])
+    assert [f.start_s for f in fused] == [1.0, 5.0, 9.0]
+    assert [f.source for f in fused] == ["acoustic", "asr", "acoustic"]
