@@ -1,0 +1,298 @@
+"""Speech accuracy benchmark of ``podium analyze`` against generated ground truth.
+
+Generates a varied corpus with :mod:`inference.training.speech_synth` (espeak-ng voices and rates, inserted
+fillers and pauses, white/pink/babble noise at several SNRs), encodes each clip to WebM/Opus like a browser
+upload, runs the same :func:`media.offline.analyze.analyze_file` as the CLI and prints a markdown table:
+median WPM error, filler precision/recall/F1, pause recall, word error rate and the real-time factor.
+
+    python bench/speech_accuracy.py                # 24 clips of 20-40 s
+    python bench/speech_accuracy.py --clips 6 --json var/bench/speech.json
+
+Targets (issue 4): median WPM error ≤ 5 %, filler F1 ≥ 0.9, pause recall ≥ 0.9.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from inference.training.speech_synth import (
+    DEFAULT_VOICES,
+    FILLER_KINDS,
+    FillerSegment,
+    NoiseSpec,
+    Pause,
+    Phrase,
+    Segment,
+    SynthTruth,
+    SynthVoice,
+    synthesize,
+)
+from media.offline.analyze import AnalysisModels, AnalysisOptions, analyze_file
+from media.offline.encode import write_audio
+
+SENTENCES = (
+    "good morning everyone and thank you for coming today",
+    "i want to walk you through the results of our last quarter",
+    "our team shipped three new features that customers asked for",
+    "the biggest change was the redesign of the checkout page",
+    "sales grew faster than we expected in the northern region",
+    "we also learned that support tickets went down after the launch",
+    "next we will look at the plan for the coming year",
+    "hiring is our main priority for the engineering group",
+    "we need to improve how we onboard new customers",
+    "the budget for marketing stays the same as last year",
+    "let me show you a few examples from real users",
+    "this chart compares the old process with the new one",
+    "most people finished the task in half the time",
+    "there are still some risks that we should talk about",
+    "the supply chain remains fragile and prices keep moving",
+    "finally i would like to thank everyone who helped with this project",
+    "please send me your questions after the meeting",
+    "we will share the slides and the recording later this week",
+    "our partners in europe reported similar trends",
+    "the survey shows that satisfaction is at an all time high",
+)
+
+NOISES: tuple[NoiseSpec | None, ...] = (
+    None,
+    NoiseSpec("white", 30.0),
+    NoiseSpec("pink", 20.0),
+    NoiseSpec("babble", 20.0),
+    NoiseSpec("white", 15.0),
+    NoiseSpec("pink", 10.0),
+)
+RATES = (120, 140, 160, 180, 200)
+FILLER_TOLERANCE_S = 0.3
+PAUSE_MIN_OVERLAP = 0.5
+
+
+@dataclass(frozen=True)
+class ClipResult:
+    """Scores of one clip."""
+
+    name: str
+    voice: str
+    rate: int
+    noise: str
+    duration_s: float
+    wpm_true: float
+    wpm_est: float
+    filler_tp: int
+    filler_fp: int
+    filler_fn: int
+    pauses_true: int
+    pauses_found: int
+    word_errors: int
+    words_true: int
+    analysis_s: float
+
+    @property
+    def wpm_error(self) -> float:
+        return abs(self.wpm_est - self.wpm_true) / self.wpm_true if self.wpm_true else 0.0
+
+
+def make_script(rng: np.random.Generator, target_s: float, rate: int) -> list[Segment]:
+    """Sentences until about ``target_s`` of speech, with 2-4 fillers and 1-2 pauses at random places."""
+    words_needed = int(target_s * rate / 60)
+    order = rng.permutation(len(SENTENCES))
+    segments: list[Segment] = []
+    count = 0
+    for i in order:
+        sentence = SENTENCES[i].split()
+        cut = int(rng.integers(2, len(sentence) - 1))
+        segments.append(Phrase(" ".join(sentence[:cut])))
+        segments.append(Phrase(" ".join(sentence[cut:])))
+        count += len(sentence)
+        if count >= words_needed:
+            break
+    slots = list(range(1, len(segments)))
+    rng.shuffle(slots)
+    n_fillers = int(rng.integers(2, 5))
+    n_pauses = int(rng.integers(1, 3))
+    inserts: dict[int, list[Segment]] = {}
+    for slot in slots[:n_fillers]:
+        kind = FILLER_KINDS[int(rng.integers(len(FILLER_KINDS)))]
+        inserts.setdefault(slot, []).append(FillerSegment(kind))
+    for slot in slots[n_fillers : n_fillers + n_pauses]:
+        inserts.setdefault(slot, []).append(Pause(round(float(rng.uniform(1.2, 2.5)), 2)))
+    out: list[Segment] = []
+    for i, seg in enumerate(segments):
+        out.extend(inserts.get(i, []))
+        out.append(seg)
+    return out
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9']", "", text.lower())
+
+
+def edit_distance(a: list[str], b: list[str]) -> int:
+    """Levenshtein distance between two token lists."""
+    prev = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, y in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y))
+        prev = cur
+    return prev[-1]
+
+
+def match_fillers(truth: SynthTruth, found: list[dict[str, Any]]) -> tuple[int, int, int]:
+    """Greedy one-to-one matching by time (overlap within ``FILLER_TOLERANCE_S``): ``(tp, fp, fn)``."""
+    used: set[int] = set()
+    tp = 0
+    for t in truth.fillers:
+        for i, f in enumerate(found):
+            if i in used:
+                continue
+            if min(t.end_s, f["end_s"]) - max(t.start_s, f["start_s"]) > -FILLER_TOLERANCE_S:
+                used.add(i)
+                tp += 1
+                break
+    return tp, len(found) - tp, len(truth.fillers) - tp
+
+
+def pauses_recalled(truth: SynthTruth, found: list[dict[str, Any]]) -> int:
+    """Truth pauses covered at least ``PAUSE_MIN_OVERLAP`` by one reported pause."""
+    hits = 0
+    for p in truth.pauses:
+        best = max((min(p.end_s, f["end_s"]) - max(p.start_s, f["start_s"]) for f in found), default=0.0)
+        hits += best >= PAUSE_MIN_OVERLAP * p.duration_s
+    return hits
+
+
+def run_clip(index: int, rng: np.random.Generator, workdir: Path, models: AnalysisModels) -> ClipResult:
+    voice_name = DEFAULT_VOICES[index % len(DEFAULT_VOICES)]
+    rate = RATES[int(rng.integers(len(RATES)))]
+    noise = NOISES[index % len(NOISES)]
+    if noise is not None:
+        noise = NoiseSpec(noise.kind, noise.snr_db, seed=index)
+    voice = SynthVoice(voice_name, rate, pitch=int(rng.integers(35, 70)))
+    clip = synthesize(make_script(rng, float(rng.uniform(20, 36)), rate), voice, noise=noise)
+    path = write_audio(workdir / f"clip{index:02d}.webm", clip.samples)
+    started = time.perf_counter()
+    report = analyze_file(path, models=models)
+    elapsed = time.perf_counter() - started
+    speech = report["speech"]
+    tp, fp, fn = match_fillers(clip.truth, speech["fillers"])
+    truth_words = [_norm(w.text) for w in clip.truth.lexical_words]
+    est_words = [_norm(w["text"]) for w in speech["words"] if not w["filler"]]
+    est_words = [w for w in est_words if w]
+    return ClipResult(
+        name=path.name,
+        voice=voice_name,
+        rate=rate,
+        noise="clean" if noise is None else f"{noise.kind} {noise.snr_db:g} dB",
+        duration_s=clip.truth.duration_s,
+        wpm_true=clip.truth.wpm,
+        wpm_est=speech["wpm"] or 0.0,
+        filler_tp=tp,
+        filler_fp=fp,
+        filler_fn=fn,
+        pauses_true=len(clip.truth.pauses),
+        pauses_found=pauses_recalled(clip.truth, speech["pauses"]),
+        word_errors=edit_distance(truth_words, est_words),
+        words_true=len(truth_words),
+        analysis_s=elapsed,
+    )
+
+
+def summarize(results: list[ClipResult]) -> dict[str, float]:
+    """Aggregate scores over clips."""
+    tp = sum(r.filler_tp for r in results)
+    fp = sum(r.filler_fp for r in results)
+    fn = sum(r.filler_fn for r in results)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    return {
+        "clips": len(results),
+        "audio_s": sum(r.duration_s for r in results),
+        "median_wpm_error": statistics.median(r.wpm_error for r in results),
+        "filler_precision": precision,
+        "filler_recall": recall,
+        "filler_f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
+        "pause_recall": sum(r.pauses_found for r in results) / max(1, sum(r.pauses_true for r in results)),
+        "wer": sum(r.word_errors for r in results) / max(1, sum(r.words_true for r in results)),
+        "real_time_factor": sum(r.analysis_s for r in results) / sum(r.duration_s for r in results),
+    }
+
+
+def markdown(summary: dict[str, float], results: list[ClipResult]) -> str:
+    """The results as markdown: the headline table, then a per-condition breakdown."""
+    rows = [
+        ("Median WPM error", f"{100 * summary['median_wpm_error']:.1f} %", "≤ 5 %"),
+        ("Filler precision", f"{summary['filler_precision']:.2f}", ""),
+        ("Filler recall", f"{summary['filler_recall']:.2f}", ""),
+        ("Filler F1", f"{summary['filler_f1']:.2f}", "≥ 0.9"),
+        ("Pause recall", f"{summary['pause_recall']:.2f}", "≥ 0.9"),
+        ("Word error rate", f"{100 * summary['wer']:.1f} %", ""),
+        ("Real-time factor of analysis", f"{summary['real_time_factor']:.3f}", ""),
+    ]
+    lines = [
+        f"Corpus: {int(summary['clips'])} clips, {summary['audio_s']:.0f} s of audio (WebM/Opus)",
+        "",
+        "| Metric | Value | Target |",
+        "|---|---|---|",
+        *[f"| {a} | {b} | {c} |" for a, b, c in rows],
+        "",
+        "| Condition | Clips | Median WPM error | Filler F1 | Pause recall | WER |",
+        "|---|---|---|---|---|---|",
+    ]
+    for cond in dict.fromkeys(r.noise for r in results):
+        sub = summarize([r for r in results if r.noise == cond])
+        lines.append(
+            f"| {cond} | {int(sub['clips'])} | {100 * sub['median_wpm_error']:.1f} % | {sub['filler_f1']:.2f} | "
+            f"{sub['pause_recall']:.2f} | {100 * sub['wer']:.1f} % |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clips", type=int, default=24)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--models-dir", type=Path, default=Path("var/models"))
+    parser.add_argument("--json", type=Path, help="also write per-clip results and the summary here")
+    parser.add_argument("--verbose", action="store_true", help="print each clip's scores to stderr")
+    args = parser.parse_args(argv)
+    rng = np.random.default_rng(args.seed)
+    models = AnalysisModels(args.models_dir, AnalysisOptions(body=False))
+    results: list[ClipResult] = []
+    with tempfile.TemporaryDirectory(prefix="podium-bench-") as tmp:
+        for i in range(args.clips):
+            result = run_clip(i, rng, Path(tmp), models)
+            results.append(result)
+            if args.verbose:
+                print(
+                    f"{result.name} {result.voice} {result.rate}wpm {result.noise}: wpm {result.wpm_est:.0f}/"
+                    f"{result.wpm_true:.0f} fillers tp{result.filler_tp} fp{result.filler_fp} fn{result.filler_fn}"
+                    f" pauses {result.pauses_found}/{result.pauses_true} wer {result.word_errors}/"
+                    f"{result.words_true} {result.analysis_s:.1f}s",
+                    file=sys.stderr,
+                )
+    summary = summarize(results)
+    for warning in models.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(markdown(summary, results))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        payload = {"summary": summary, "clips": [r.__dict__ for r in results], "warnings": models.warnings}
+        args.json.write_text(json.dumps(payload, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
