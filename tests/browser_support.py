@@ -64,6 +64,9 @@ def environment_problem() -> str | None:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         return "the playwright Python package is not installed"
+    models = Path(os.environ.get("PODIUM_MODELS_DIR", REPO_ROOT / "var" / "models"))
+    if not (models / "pose_landmarker_lite.task").exists():
+        return f"pose models not prepared in {models} (run `podium models`)"
     probe = subprocess.run(
         ["unshare", "-n", "sh", "-c", f"ip link set lo up && ip addr add {NAMESPACE_ADDR} dev lo"],
         capture_output=True,
