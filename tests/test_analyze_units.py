@@ -190,3 +190,14 @@ def test_stdout_to_stderr_catches_c_level_writes(capfd: pytest.CaptureFixture[st
     captured = capfd.readouterr()
     assert captured.out == "the document\n"
     assert "python noise" in captured.err and "native noise" in captured.err
+
+
+def test_body_builder_reports_debounced_alerts() -> None:
+    builder = BodyReportBuilder(None)
+    for i in range(40):
+        t = i * 0.2
+        builder.add(PoseResult(t, _person(0.0) if t < 2.0 else None, 640, 480))
+    alerts = builder.build(duration_s=8.0)["alerts"]
+    fired = [a for a in alerts if a["state"] == "fired"]
+    assert [a["code"] for a in fired] == ["absent"]
+    assert fired[0]["t_s"] >= 2.0 + 3.0 - 0.25

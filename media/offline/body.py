@@ -4,12 +4,11 @@
 sampled video frame) and builds the section at the end. Features come from
 :class:`inference.body.features.BodyFeatureExtractor`; posture/gesture labels from the PyTorch
 :class:`inference.body.classifier.BodyClassifier` (optional), run on windows resampled to the rate it was
-trained at; alerts from :mod:`inference.body.smoothing` when that module is available.
+trained at; debounced alerts from :class:`inference.body.smoothing.AlertTracker`.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from inference.body.features import BodyFeatureExtractor, BodyFeatures
+from inference.body.smoothing import AlertEvent, AlertTracker
 from inference.pose.types import NUM_LANDMARKS, PoseResult
 
 _NUMERIC_FIELDS = (
@@ -83,21 +83,8 @@ def resample_window(
     return out
 
 
-def _load_alert_tracker() -> Any | None:
-    try:
-        smoothing = importlib.import_module("inference.body.smoothing")
-    except ModuleNotFoundError:
-        return None
-    tracker_cls = getattr(smoothing, "AlertTracker", None)
-    return tracker_cls() if tracker_cls is not None else None
-
-
-def _alert_dict(event: Any) -> dict[str, Any]:
-    if hasattr(event, "to_dict"):
-        data: dict[str, Any] = event.to_dict()
-        return data
-    fields = ("t_s", "code", "kind", "state", "message", "active")
-    return {name: getattr(event, name) for name in fields if hasattr(event, name)}
+def _alert_dict(event: AlertEvent) -> dict[str, Any]:
+    return {"t_s": round(event.t_s, 3), "code": event.code, "state": event.state, "message": event.message}
 
 
 def _stats(values: list[float]) -> dict[str, float] | None:
@@ -126,7 +113,7 @@ class BodyReportBuilder:
         self,
         classifier: LabelPredictor | None = None,
         options: BodyOptions = BodyOptions(),
-        alert_tracker_factory: Callable[[], Any | None] = _load_alert_tracker,
+        alert_tracker_factory: Callable[[], AlertTracker | None] = AlertTracker,
     ) -> None:
         self.options = options
         self._classifier = classifier
@@ -143,7 +130,7 @@ class BodyReportBuilder:
         features = self._extractor.update(pose)
         self._frames.append(_Frame(pose.t_s, pose.landmarks, features))
         if self._tracker is not None:
-            for event in self._tracker.update(features) or ():
+            for event in self._tracker.update(features):
                 self._alerts.append(_alert_dict(event))
         return features
 
