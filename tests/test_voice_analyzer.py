@@ -135,9 +135,12 @@ def test_unpopped_utterances_are_bounded() -> None:
 
 
 def test_chunking_does_not_change_the_frames() -> None:
-    pcm = np.concatenate([voiced(150.0, 1.0), silence(0.3), voiced(220.0, 0.5)])
+    pcm = np.tile(np.concatenate([voiced(150.0, 1.0), silence(0.3), voiced(220.0, 0.5)]), 5)
     a = feed(VoiceAnalyzer(), pcm, chunk=160)
     b = feed(VoiceAnalyzer(), pcm, chunk=7777)
+    whole = VoiceAnalyzer().push(pcm, 0.0)  # longer than one internal block
+    assert [f.t_s for f in whole] == [f.t_s for f in a]
+    np.testing.assert_allclose([f.f0_hz for f in whole], [f.f0_hz for f in a], equal_nan=True)
     assert [f.t_s for f in a] == [f.t_s for f in b]
     assert [f.is_speech for f in a] == [f.is_speech for f in b]
     np.testing.assert_allclose([f.f0_hz for f in a], [f.f0_hz for f in b], equal_nan=True)

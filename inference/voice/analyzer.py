@@ -17,6 +17,7 @@ MONOTONE_MIN_VOICED_S = 1.5
 """Voiced speech needed in the window before the monotone flag can be raised."""
 _GAP_TOLERANCE_S = 0.05
 _CONTEXT_OFFSETS = np.arange(PITCH_CONTEXT)
+_BLOCK_SAMPLES = 256 * FRAME_SAMPLES
 
 
 def power_mean_dbfs(levels_dbfs: np.ndarray) -> float:
@@ -68,11 +69,20 @@ class VoiceAnalyzer:
         """Analyse ``pcm16`` (int16 samples at 16 kHz, first sample at media time ``t_s``).
 
         Returns one :class:`VoiceFrame` per complete 30 ms frame; leftover samples wait for the next push.
+        Long inputs (a whole file) are processed in blocks so memory stays bounded.
         """
         pcm = np.asarray(pcm16)
         if pcm.dtype != np.int16:
             raise TypeError(f"pcm16 must be int16, got {pcm.dtype}")
         pcm = pcm.reshape(-1)
+        if len(pcm) > _BLOCK_SAMPLES:
+            out: list[VoiceFrame] = []
+            for i in range(0, len(pcm), _BLOCK_SAMPLES):
+                out += self._push_block(pcm[i : i + _BLOCK_SAMPLES], t_s + i / SAMPLE_RATE)
+            return out
+        return self._push_block(pcm, t_s)
+
+    def _push_block(self, pcm: np.ndarray, t_s: float) -> list[VoiceFrame]:
         if self._carry_t is not None:
             expected = self._carry_t + len(self._carry) / SAMPLE_RATE
             if abs(t_s - expected) > _GAP_TOLERANCE_S:
@@ -95,18 +105,18 @@ class VoiceAnalyzer:
         loud = np.nonzero(levels >= VOICING_MIN_DBFS)[0]
         if loud.size:
             f0s[loud] = yin_f0(extended[loud[:, None] * FRAME_SAMPLES + _CONTEXT_OFFSETS])
-        out: list[VoiceFrame] = []
+        frames_out: list[VoiceFrame] = []
         for i in range(n):
             t = round(t0 + i * FRAME_S, 6)
             speech = self._vad.is_speech(frames[i].tobytes(), SAMPLE_RATE)
             level = float(levels[i])
             frame = VoiceFrame(t_s=t, is_speech=speech, dbfs=level, f0_hz=float(f0s[i]))
-            out.append(frame)
+            frames_out.append(frame)
             self._segmenter.push(t, speech, level, frames[i])
             self._pauses.push(t, speech, level)
             self._remember(frame)
         self._t_end = round(t0 + n * FRAME_S, 6)
-        return out
+        return frames_out
 
     def summary(self) -> VoiceSummary:
         """Voice measures over the last ``window_s`` of frames."""
