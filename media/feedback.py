@@ -74,6 +74,12 @@ class SpeechFeedback(Feedback):
     end_s: float
     text: str
     words: tuple[tuple[str, float, float], ...] = ()
+    wpm: float | None = None
+    fillers: tuple[tuple[str, float, float], ...] = ()
+    lexical_fillers: tuple[str, ...] = ()
+    pauses: tuple[tuple[float, float], ...] = ()
+    filler_count: int = 0
+    word_count: int = 0
 
 
 @dataclass(frozen=True)

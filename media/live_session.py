@@ -19,6 +19,7 @@ from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from aiortc.rtcdatachannel import RTCDataChannel
 
 from inference.pose.types import PoseResult
+from inference.speech.live_tracker import LiveSpeechTracker, LiveSpeechUpdate
 from inference.speech.types import Utterance
 from inference.voice.analyzer import VoiceAnalyzer
 from inference.voice.types import VoiceSummary
@@ -113,6 +114,7 @@ class LiveSession:
         self._last_media = self._created
         self._utterances: deque[Utterance] = deque(maxlen=config.speech_queue_max)
         self._utterance_ready = asyncio.Event()
+        self._speech = LiveSpeechTracker()
         metrics.LIVE_SESSIONS.inc()
 
     # ---- public API ----
@@ -126,9 +128,7 @@ class LiveSession:
         self.offer = validate_offer(sdp, self.config.max_sdp_bytes)
         ice = [RTCIceServer(list(s.urls), s.username, s.credential) for s in self.config.ice_servers]
         pc = self._pc = RTCPeerConnection(RTCConfiguration(iceServers=ice))
-        self._recorder = Recorder(
-            self.config.recordings_dir / f"{self.session_id}.mkv", self.config.recorder_queue_max
-        )
+        self._recorder = Recorder(self.config.recordings_dir / f"{self.session_id}.mkv", self.config.recorder_queue_max)
         pc.on("track", self._on_track)
         pc.on("datachannel", self._on_datachannel)
         pc.on("connectionstatechange", self._on_connection_state)
@@ -319,14 +319,7 @@ class LiveSession:
             utt = self._utterances.popleft()
             words = await self.workers.transcribe(utt)
             if words:
-                self.emit(
-                    SpeechFeedback(
-                        t_s=utt.start_s,
-                        end_s=utt.end_s,
-                        text=" ".join(w.text.strip() for w in words),
-                        words=tuple((w.text.strip(), w.start_s, w.end_s) for w in words),
-                    )
-                )
+                self.emit(speech_feedback(self._speech.add(words, utt.start_s, utt.end_s)))
 
     async def _video_reader(self, track: MediaStreamTrack, slot: LatestSlot[tuple[av.VideoFrame, float]]) -> None:
         origin: list[float] = []
@@ -435,16 +428,26 @@ def voice_feedback(summary: VoiceSummary) -> VoiceFeedback:
     )
 
 
+def speech_feedback(update: LiveSpeechUpdate) -> SpeechFeedback:
+    """The ``speech`` message for one transcribed utterance."""
+    return SpeechFeedback(
+        t_s=update.t_s,
+        end_s=update.end_s,
+        text=update.text,
+        words=tuple((w.text.strip(), w.start_s, w.end_s) for w in update.words),
+        wpm=update.wpm,
+        fillers=tuple((f.text, f.start_s, f.end_s) for f in update.new_fillers),
+        lexical_fillers=update.new_lexical_fillers,
+        pauses=update.new_pauses,
+        filler_count=update.filler_count,
+        word_count=update.word_count,
+    )
+
+
 def pose_feedback(result: PoseResult, infer_ms: float | None = None) -> PoseFeedback:
     """The ``pose`` message for one estimator result (a few key points, normalised x, y and visibility)."""
     keypoints = None
     if result.landmarks is not None:
         lm = result.landmarks
-        keypoints = {
-            name: (float(lm[i, 0]), float(lm[i, 1]), float(lm[i, 3])) for name, i in KEYPOINTS.items()
-        }
-    return PoseFeedback(
-        t_s=result.t_s, person_visible=result.person_visible, keypoints=keypoints, infer_ms=infer_ms
-    )
-
-
+        keypoints = {name: (float(lm[i, 0]), float(lm[i, 1]), float(lm[i, 3])) for name, i in KEYPOINTS.items()}
+    return PoseFeedback(t_s=result.t_s, person_visible=result.person_visible, keypoints=keypoints, infer_ms=infer_ms)

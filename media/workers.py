@@ -116,6 +116,8 @@ class MediaWorkers:
         """Start the worker processes and load their models (call once at app start-up)."""
         if self.pose is not None:
             await self._call(self.pose, tensorflow_loaded_in_worker)
+        if self.speech is not None:
+            await self._call(self.speech, tensorflow_loaded_in_worker)
 
     async def estimate_pose(self, image_rgb: np.ndarray, t_s: float, stream_id: str) -> tuple[PoseResult, float]:
         """Pose of one RGB frame and the worker-side inference time in ms."""

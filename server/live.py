@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from inference.asr.whisper import WhisperSpeechAnalyzer
 from inference.assets.pose_models import bundle_path
+from inference.assets.whisper_model import is_whisper_model_ready, whisper_model_dir
 from media.config import IceServer, MediaConfig
 from media.live_session import LiveSession
 from media.session_registry import LiveSessionRegistry
-from media.workers import MediaWorkers
+from media.workers import MediaWorkers, SpeechFactory
 from server.keys import BLOBS, DB, SETTINGS
 from server.settings import Settings
 from storage.models import Recording, SessionState
@@ -37,6 +40,17 @@ def media_config(settings: Settings) -> MediaConfig:
         max_duration_s=settings.session_max_s,
         recordings_dir=settings.data_dir / "recordings",
     )
+
+
+def speech_factory(settings: Settings) -> SpeechFactory | None:
+    """A picklable builder of the live ASR for the speech worker, or None when disabled or not prepared."""
+    model_dir = whisper_model_dir(settings.models_dir)
+    if not settings.live_asr:
+        return None
+    if not is_whisper_model_ready(model_dir):
+        log.warning("Whisper model %s missing (run `podium models`): live speech feedback disabled", model_dir)
+        return None
+    return functools.partial(WhisperSpeechAnalyzer, model_dir, cpu_threads=1)
 
 
 async def persist_ended_session(app: web.Application, live: LiveSession) -> None:
@@ -70,7 +84,7 @@ async def live_ctx(app: web.Application) -> AsyncIterator[None]:
     """Own the worker pools and every live session; close them all at shutdown."""
     settings = app[SETTINGS]
     config = media_config(settings)
-    workers = MediaWorkers(config)
+    workers = MediaWorkers(config, speech_factory=speech_factory(settings))
 
     async def on_ended(session: LiveSession) -> None:
         await persist_ended_session(app, session)

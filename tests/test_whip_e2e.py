@@ -85,3 +85,14 @@ def test_recording_row_and_playable_blob(report: tuple[dict[str, Any], Path]) ->
     with av.open(str(blob)) as container:
         assert container.duration is not None
     assert row.duration_s > 2.0
+
+
+def test_live_speech_messages_carry_words_wpm_and_fillers(report: tuple[dict[str, Any], Path]) -> None:
+    r, _ = report
+    speech = [m for m in r["messages"] if m["type"] == "speech"]
+    assert speech, "no speech message arrived"
+    first = speech[0]
+    assert first["word_count"] >= 1
+    words = " ".join(m["text"] for m in speech).lower()
+    assert "morning" in words or "presentations" in words or "audience" in words
+    assert {"wpm", "fillers", "pauses", "filler_count"} <= set(first)

@@ -85,7 +85,13 @@ async def scenario(args: argparse.Namespace) -> dict[str, Any]:
             await asyncio.wait_for(publisher.connected.wait(), 10)
             state_live = await _json(await http.get(BASE + f"/api/v1/sessions/{created['id']}", headers=auth))
             report["state_while_live"] = state_live["state"]
+            speech_seen = asyncio.Event()
+            publisher.channel.on("message", lambda data: '"type":"speech"' in data and speech_seen.set())
             await asyncio.sleep(args.seconds)
+            try:
+                await asyncio.wait_for(speech_seen.wait(), args.speech_timeout)
+            except TimeoutError:
+                report["speech_timeout"] = True
             deleted = await http.delete(BASE + location, headers=auth)
             report["delete_status"] = deleted.status
             await asyncio.wait_for(observer, 10)
@@ -110,7 +116,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--models-dir", type=Path, required=True)
-    parser.add_argument("--seconds", type=float, default=4.0)
+    parser.add_argument("--seconds", type=float, default=4.0, help="media to send before waiting for speech")
+    parser.add_argument("--speech-timeout", type=float, default=40.0)
     print(json.dumps(asyncio.run(scenario(parser.parse_args()))))
 
 
