@@ -2,8 +2,11 @@
 
 :func:`normalize_windows` makes the input independent of where the person stands and how large they appear:
 coordinates are centred on the shoulder midpoint of each frame and divided by the window's median shoulder
-width; frame-to-frame differences of those coordinates are added for motion, and the centre's own motion and
-the per-frame scale are kept as three extra channels so sway and stepping towards the camera remain visible. Missing frames (all zero) become zero columns with a ``present`` flag of 0.
+width. Frame-to-frame differences of those coordinates carry motion; the image angles of four left-right
+landmark pairs (in units of 45°) are explicit tilt cues; the centre's own motion and the per-frame scale are
+kept as three extra channels so sway and stepping towards the camera remain visible. Missing frames (all
+zero) become zero columns with a ``present`` flag of 0. MediaPipe's ``z`` is not used: on real webcam framing
+(hips far out of frame) its scale is unreliable.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from torch import nn
 
 USED_LANDMARKS = 25
 """Landmarks 0..24 (face, arms, hands, hips); knees and feet are almost never in a webcam frame."""
-IN_CHANNELS = USED_LANDMARKS * 6 + 4
+_ANGLE_PAIRS = ((11, 12), (7, 8), (3, 6), (9, 10))
+"""Shoulders, ears, outer eye corners, mouth corners: lines whose image angle shows a tilt."""
+IN_CHANNELS = USED_LANDMARKS * 5 + len(_ANGLE_PAIRS) + 4
 _L_SHOULDER, _R_SHOULDER, _NOSE = 11, 12, 0
 _CLIP = 6.0
 
@@ -33,7 +38,6 @@ def normalize_windows(windows: np.ndarray, aspect: np.ndarray | float = 4 / 3) -
     asp = np.broadcast_to(np.asarray(aspect, dtype=np.float64), (n,))[:, None, None]
     present = np.abs(w).sum(axis=(2, 3)) > 0
     xy = w[:, :, :USED_LANDMARKS, :2] * np.concatenate([asp, np.ones_like(asp)], axis=-1)[:, :, None, :]
-    z = w[:, :, :USED_LANDMARKS, 2] * asp
     vis = w[:, :, :USED_LANDMARKS, 3]
 
     centre = (xy[:, :, _L_SHOULDER] + xy[:, :, _R_SHOULDER]) / 2
@@ -46,14 +50,16 @@ def normalize_windows(windows: np.ndarray, aspect: np.ndarray | float = 4 / 3) -
     mean_centre = (centre * present[..., None]).sum(axis=1) / count
 
     rel = (xy - centre[:, :, None, :]) / scale[:, :, None, None]
-    zr = z / scale[:, :, None]
     drift = (centre - mean_centre[:, None, :]) / scale[..., None]
     both = present[:, 1:] & present[:, :-1]
     velocity = np.zeros_like(rel)
     velocity[:, 1:] = np.where(both[..., None, None], rel[:, 1:] - rel[:, :-1], 0.0)
+    angles = np.stack([np.arctan2(xy[:, :, a, 1] - xy[:, :, b, 1], np.abs(xy[:, :, a, 0] - xy[:, :, b, 0]))
+                       for a, b in _ANGLE_PAIRS], axis=-1) / np.deg2rad(45.0)
     log_scale = np.log(np.maximum(np.maximum(width, 0.6 * neck), 1e-4) / scale)
     feats = np.concatenate(
-        [rel.reshape(n, frames, -1), velocity.reshape(n, frames, -1), zr, vis, drift, log_scale[..., None], present[..., None].astype(np.float64)],
+        [rel.reshape(n, frames, -1), velocity.reshape(n, frames, -1), vis, angles, drift,
+         log_scale[..., None], present[..., None].astype(np.float64)],
         axis=-1,
     )
     feats = np.clip(feats, -_CLIP, _CLIP)

@@ -337,10 +337,10 @@ def _camera(rng: np.random.Generator, pts: np.ndarray, arms: np.ndarray, hidden_
     shoulder_y = pts[:, :, [L_SHOULDER, R_SHOULDER], 1].min(axis=(1, 2))
     bottom = hands_y.min(axis=(1, 2)) - _u(rng, 0.04, 0.3, n)
     below = hidden_kind == 2
-    bottom[below] = np.minimum(hands_y.max(axis=(1, 2)) + _u(rng, 0.06, 0.2, n), shoulder_y - 0.15)[below]
+    bottom[below] = np.minimum(hands_y.max(axis=(1, 2)) + _u(rng, 0.06, 0.3, n), shoulder_y - 0.05)[below]
     other_hidden = (arms == _ARMS_HIDDEN) & ~below
     bottom[other_hidden] = _u(rng, -0.4, 0.25, n)[other_hidden]
-    bottom = np.minimum(bottom, shoulder_y - 0.15)
+    bottom = np.minimum(bottom, shoulder_y - np.where(below, 0.05, 0.15))
     dist = np.maximum((top - bottom) / (2 * tan_v), 0.45)
     centre_y = (top + bottom) / 2
     half_w = dist * tan_h
@@ -408,6 +408,23 @@ def _visibility(rng: np.random.Generator, xy: np.ndarray, pts: np.ndarray, r_tho
     return np.clip(vis, 0.0, 1.0)
 
 
+def _guess_off_frame_hands(rng: np.random.Generator, lm: np.ndarray) -> None:
+    """In place: like MediaPipe, often report hands below the frame as low-visibility guesses in front of the
+    chest near the bottom edge instead of where they really are."""
+    n = lm.shape[0]
+    hands = np.array(HAND_LANDMARKS)
+    side = np.arange(len(HAND_LANDMARKS)) % 2
+    shoulder_x = lm[:, :, [L_SHOULDER, R_SHOULDER], 0]
+    guess_x = 0.5 * shoulder_x[:, :, side] + 0.5 * shoulder_x.mean(axis=-1, keepdims=True)
+    guess_x = guess_x + rng.normal(0, 0.03, (n, 1, hands.size))
+    guess_y = rng.uniform(0.78, 0.98, (n, 1, 1)) + rng.normal(0, 0.03, (n, 1, hands.size))
+    guess_vis = rng.uniform(0.1, 0.5, (n, 1, hands.size))
+    swap = (lm[:, :, hands, 1] > 1.0) & (rng.uniform(size=(n,)) < 0.6)[:, None, None]
+    lm[:, :, hands, 0] = np.where(swap, guess_x, lm[:, :, hands, 0])
+    lm[:, :, hands, 1] = np.where(swap, guess_y, lm[:, :, hands, 1])
+    lm[:, :, hands, 3] = np.where(swap, guess_vis, lm[:, :, hands, 3])
+
+
 def _corrupt(rng: np.random.Generator, lm: np.ndarray) -> None:
     """In place: jitter, per-landmark bias, depth noise, glitches and missing frames."""
     n, frames = lm.shape[:2]
@@ -419,6 +436,8 @@ def _corrupt(rng: np.random.Generator, lm: np.ndarray) -> None:
     sigma = rng.uniform(0.0007, 0.003, (n, 1, 1)) * weight * (1 + 3 * (1 - lm[..., 3]))
     lm[..., :2] += rng.normal(0, 1, (n, frames, 33, 2)) * sigma[..., None]
     lm[..., :2] += rng.normal(0, 0.004, (n, 1, 33, 2))
+    off_frame = (np.minimum(lm[..., 0], 1 - lm[..., 0]) < -0.02) | (np.minimum(lm[..., 1], 1 - lm[..., 1]) < -0.02)
+    lm[..., :2] += np.where(off_frame[..., None], rng.normal(0, 0.04, (n, 1, 33, 2)), 0.0)
     lm[..., 2] = lm[..., 2] * rng.uniform(0.6, 1.4, (n, 1, 1)) + rng.normal(0, 0.02, (n, frames, 33))
 
     glitch = np.flatnonzero(rng.uniform(size=n) < 0.1)
@@ -457,6 +476,7 @@ def generate(n: int, seed: int, frames: int = 20, fps: float = 10.0, posture: in
     xyz, _ = _project(cam, pts)
     vis = _visibility(rng, xyz, pts, r_thor, spine_mid, cam, arms, hidden_kind)
     lm = np.concatenate([xyz, vis[..., None]], axis=-1)
+    _guess_off_frame_hands(rng, lm)
     _corrupt(rng, lm)
     return SynthBatch(lm.astype(np.float32), labels.astype(np.int64), gestures.astype(np.int64),
                       cam.aspect.astype(np.float32))

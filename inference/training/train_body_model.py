@@ -33,7 +33,7 @@ EVAL_NAME = "eval.json"
 class TrainConfig:
     """Everything that determines a training run."""
 
-    n_train: int = 24000
+    n_train: int = 16000
     n_val: int = 3000
     n_test: int = 6000
     seed: int = 20240601
