@@ -29,7 +29,7 @@ class MediaConfig:
     speech_queue_max: int = 4
     voice_window_s: float = 3.0
     voice_vad_mode: int = 2
-    voice_max_utterance_s: float = 15.0
+    voice_max_utterance_s: float = 4.0
     voice_min_pause_s: float = 0.5
     no_media_timeout_s: float = 10.0
     max_duration_s: float = 3600.0
