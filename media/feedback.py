@@ -64,6 +64,8 @@ class PoseFeedback(Feedback):
     person_visible: bool
     keypoints: dict[str, tuple[float, float, float]] | None = None
     infer_ms: float | None = None
+    features: dict[str, Any] | None = None
+    labels: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ class AlertFeedback(Feedback):
     type: ClassVar[MessageType] = "alert"
     code: str
     message: str
+    state: str = "fired"
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSession
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from aiortc.rtcdatachannel import RTCDataChannel
 
+from inference.body.live import LiveBodyUpdate
 from inference.pose.types import PoseResult
 from inference.speech.live_tracker import LiveSpeechTracker, LiveSpeechUpdate
 from inference.speech.types import Utterance
@@ -348,14 +349,16 @@ class LiveSession:
             width, height = fit_within(frame.width, frame.height, self.config.pose_max_edge)
             image = await asyncio.to_thread(to_rgb, frame, width, height)
             try:
-                result, infer_ms = await self.workers.estimate_pose(image, t_s, self.session_id)
+                result, infer_ms, body = await self.workers.estimate_pose(image, t_s, self.session_id)
             except Exception:
                 self.stats.pose_errors += 1
                 log.exception("pose estimation failed in session %s", self.session_id)
                 continue
             self.stats.video_analysed += 1
             metrics.VIDEO_FRAMES.labels("analysed").inc()
-            self.emit(pose_feedback(result, infer_ms))
+            self.emit(pose_feedback(result, infer_ms, body))
+            for event in body.alerts:
+                self.emit(AlertFeedback(t_s=event.t_s, code=event.code, message=event.message, state=event.state))
 
     async def _watchdog(self) -> None:
         cfg = self.config
@@ -444,10 +447,19 @@ def speech_feedback(update: LiveSpeechUpdate) -> SpeechFeedback:
     )
 
 
-def pose_feedback(result: PoseResult, infer_ms: float | None = None) -> PoseFeedback:
+def pose_feedback(
+    result: PoseResult, infer_ms: float | None = None, body: LiveBodyUpdate | None = None
+) -> PoseFeedback:
     """The ``pose`` message for one estimator result (a few key points, normalised x, y and visibility)."""
     keypoints = None
     if result.landmarks is not None:
         lm = result.landmarks
         keypoints = {name: (float(lm[i, 0]), float(lm[i, 1]), float(lm[i, 3])) for name, i in KEYPOINTS.items()}
-    return PoseFeedback(t_s=result.t_s, person_visible=result.person_visible, keypoints=keypoints, infer_ms=infer_ms)
+    return PoseFeedback(
+        t_s=result.t_s,
+        person_visible=result.person_visible,
+        keypoints=keypoints,
+        infer_ms=infer_ms,
+        features=body.features if body is not None else None,
+        labels=body.labels if body is not None else None,
+    )

@@ -10,9 +10,7 @@ FEEDBACK_LATENCY = Histogram(
     ["type"],
     buckets=(0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1.0, 2.0, 5.0),
 )
-FEEDBACK_MESSAGES = Counter(
-    "podium_feedback_messages_total", "Feedback messages by outcome", ["type", "outcome"]
-)
+FEEDBACK_MESSAGES = Counter("podium_feedback_messages_total", "Feedback messages by outcome", ["type", "outcome"])
 VIDEO_FRAMES = Counter(
     "podium_video_frames_total", "Received video frames by outcome (analysed, dropped, skipped)", ["outcome"]
 )

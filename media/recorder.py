@@ -235,9 +235,7 @@ class Recorder:
         packet.time_base = Fraction(1, track.clock_rate)
         packet.stream = track.stream
         if track.kind == "video":
-            packet.is_keyframe = (
-                vp8_keyframe_size(data) is not None if track.codec == "vp8" else h264_is_keyframe(data)
-            )
+            packet.is_keyframe = vp8_keyframe_size(data) is not None if track.codec == "vp8" else h264_is_keyframe(data)
         else:
             packet.is_keyframe = True
         st.container.mux(packet)

@@ -7,8 +7,10 @@ inside the worker, so this (server/media) process never imports MediaPipe or Ten
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 import sys
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
@@ -16,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from inference.body.live import Labeler, LiveBodyAnalyzer, LiveBodyUpdate
 from inference.pose.types import PoseResult
 from inference.speech.types import SpeechAnalyzer, Utterance, Word
 from media.config import MediaConfig
@@ -24,6 +27,10 @@ SpeechFactory = Callable[[], SpeechAnalyzer]
 """A picklable (module-level) callable building the speech analyser inside a worker process."""
 
 _speech: SpeechAnalyzer | None = None
+_labeler: Labeler | None = None
+_body_streams: OrderedDict[str, LiveBodyAnalyzer] = OrderedDict()
+MAX_BODY_STREAMS = 8
+log = logging.getLogger(__name__)
 
 
 def _block_tensorflow() -> None:
@@ -31,30 +38,52 @@ def _block_tensorflow() -> None:
         sys.modules["tensorflow"] = None  # type: ignore[assignment]
 
 
+def _load_labeler() -> Labeler | None:
+    try:
+        from inference.body.classifier import BodyClassifier
+
+        return BodyClassifier.load(num_threads=1)
+    except (FileNotFoundError, OSError) as exc:
+        log.warning("posture classifier unavailable (%s): live pose messages carry no labels", exc)
+        return None
+
+
 def pose_worker_init(model_path: str) -> None:
-    """Pose pool initializer (runs in the worker)."""
+    """Pose pool initializer (runs in the worker): the estimator and, when its weights exist, the classifier."""
+    global _labeler
     _block_tensorflow()
     from inference.pose.worker import init_pose_worker
 
     init_pose_worker(model_path)
+    _labeler = _load_labeler()
 
 
-def pose_worker_estimate(image_rgb: np.ndarray, t_s: float, stream_id: str) -> tuple[PoseResult, float]:
-    """Estimate one frame's pose in the worker; returns the result and the inference time in ms."""
+def _body_analyzer(stream_id: str) -> LiveBodyAnalyzer:
+    analyzer = _body_streams.pop(stream_id, None) or LiveBodyAnalyzer(_labeler)
+    _body_streams[stream_id] = analyzer
+    while len(_body_streams) > MAX_BODY_STREAMS:
+        _body_streams.popitem(last=False)
+    return analyzer
+
+
+def pose_worker_estimate(image_rgb: np.ndarray, t_s: float, stream_id: str) -> tuple[PoseResult, float, LiveBodyUpdate]:
+    """Estimate one frame's pose in the worker; returns the result, the inference time in ms and body analysis."""
     import time
 
     from inference.pose.worker import estimate_in_worker
 
     start = time.perf_counter()
     result = estimate_in_worker(image_rgb, t_s, stream_id)
-    return result, (time.perf_counter() - start) * 1000.0
+    infer_ms = (time.perf_counter() - start) * 1000.0
+    return result, infer_ms, _body_analyzer(stream_id).update(result)
 
 
 def pose_worker_release(stream_id: str) -> None:
-    """Drop a finished stream's tracking state in the worker."""
+    """Drop a finished stream's tracking and body-analysis state in the worker."""
     from inference.pose.worker import release_stream_in_worker
 
     release_stream_in_worker(stream_id)
+    _body_streams.pop(stream_id, None)
 
 
 def tensorflow_loaded_in_worker() -> bool:
@@ -119,10 +148,12 @@ class MediaWorkers:
         if self.speech is not None:
             await self._call(self.speech, tensorflow_loaded_in_worker)
 
-    async def estimate_pose(self, image_rgb: np.ndarray, t_s: float, stream_id: str) -> tuple[PoseResult, float]:
-        """Pose of one RGB frame and the worker-side inference time in ms."""
+    async def estimate_pose(
+        self, image_rgb: np.ndarray, t_s: float, stream_id: str
+    ) -> tuple[PoseResult, float, LiveBodyUpdate]:
+        """Pose of one RGB frame, the worker-side inference time in ms, and the stream's body analysis."""
         assert self.pose is not None
-        result: tuple[PoseResult, float] = await self._call(
+        result: tuple[PoseResult, float, LiveBodyUpdate] = await self._call(
             self.pose, pose_worker_estimate, image_rgb, t_s, stream_id
         )
         return result

@@ -49,7 +49,9 @@ def test_live_feedback_on_data_channel_and_sse(report: tuple[dict[str, Any], Pat
     types = {m["type"] for m in r["messages"]}
     assert {"voice", "pose"} <= types
     assert {"voice", "pose"} <= set(r["observed_types"])
-    assert any(m["type"] == "pose" and m.get("person_visible") for m in r["messages"])
+    pose = [m for m in r["messages"] if m["type"] == "pose" and m.get("person_visible")]
+    assert pose
+    assert "shoulder_tilt_deg" in pose[-1]["features"]
     assert r["latency_metric"]
     assert r["tensorflow_loaded"] is False
 
