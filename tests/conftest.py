@@ -92,7 +92,9 @@ async def client(aiohttp_client, settings: Settings) -> AsyncIterator[TestClient
     yield await aiohttp_client(create_app(settings))
 
 
-async def register_and_login(client: TestClient, email: str = "ada@example.com", password: str = "correct horse") -> str:
+async def register_and_login(
+    client: TestClient, email: str = "ada@example.com", password: str = "correct horse"
+) -> str:
     """Create an account and return its bearer token."""
     response = await client.post("/api/v1/auth/register", json={"email": email, "password": password})
     assert response.status == 201, await response.text()
