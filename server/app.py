@@ -9,16 +9,19 @@ from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
 
 from server import ops
+from server.analysis import routes as analysis_routes
 from server.auth import routes as auth_routes
 from server.keys import BLOBS, DB, ENGINE, METRICS, REDIS, SETTINGS, SIGNING_KEY
 from server.live import live_ctx
 from server.metrics import HttpMetrics
 from server.middleware import cors_middleware, error_middleware, metrics_middleware
 from server.pages import add_page_routes
+from server.reports import routes as report_routes
 from server.sessions import events as session_events
 from server.sessions import routes as session_routes
 from server.sessions import whip as session_whip
 from server.settings import Settings
+from server.uploads import routes as upload_routes
 from storage.blobs import LocalBlobStore
 from storage.database import create_engine, session_factory
 
@@ -64,5 +67,8 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app.add_routes(session_routes.routes)
     app.add_routes(session_whip.routes)
     app.add_routes(session_events.routes)
+    app.add_routes(analysis_routes.routes)
+    app.add_routes(upload_routes.routes)
+    app.add_routes(report_routes.routes)
     add_page_routes(app)
     return app

@@ -1,0 +1,1 @@
+"""Analysis jobs: run the post-hoc analysis of a recording in a local process pool or on Celery workers."""

@@ -1,0 +1,1 @@
+"""Reports, exports, recordings, progress and goals."""

@@ -1,0 +1,1 @@
+"""Resumable uploads of recorded talks (tus 1.0)."""
