@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -38,6 +39,24 @@ class Settings(BaseSettings):
     preload_models: bool = Field(True, description="Start inference workers and load models at start-up.")
     cors_origin: str = Field("*", description="Access-Control-Allow-Origin for the API (bearer tokens only).")
     shutdown_timeout_s: float = Field(10.0, description="Grace period for open sessions at shutdown.")
+    jobs_backend: Literal["local", "celery"] = Field(
+        "local", description="Where analysis jobs run: local process pool, or Celery workers on PODIUM_REDIS_URL."
+    )
+    jobs_workers: int = Field(1, ge=1, description="Analysis processes (local pool size; `podium worker` concurrency).")
+    jobs_queue: str = Field("podium-analysis", description="Celery queue of analysis jobs.")
+    jobs_visibility_timeout_s: float = Field(
+        1800.0, gt=0, description="Celery/Redis: an unacknowledged job is redelivered after this long (> time limit)."
+    )
+    jobs_soft_time_limit_s: float = Field(1200.0, gt=0, description="Celery: a job running longer than this fails.")
+    jobs_time_limit_s: float = Field(1500.0, gt=0, description="Celery: a job running this long is killed.")
+    jobs_max_retries: int = Field(3, ge=0, description="Celery: retries of a job after a transient error.")
+    jobs_retry_backoff_s: float = Field(10.0, gt=0, description="Celery: first retry delay, doubled per retry.")
+    jobs_analyzer: str = Field(
+        "server.analysis.job:analyze_recording", description="module:function that analyses one recording."
+    )
+    analysis_options: dict[str, Any] = Field(
+        default_factory=dict, description="AnalysisOptions overrides for analysis jobs, as JSON."
+    )
 
     @property
     def resolved_database_url(self) -> str:

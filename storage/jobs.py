@@ -1,0 +1,132 @@
+"""Analysis jobs and their reports: one job row per session, one report per (session, schema version)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import AnalysisJob, AnalysisReport, JobState, utcnow
+
+ACTIVE_STATES = frozenset({JobState.QUEUED, JobState.RUNNING})
+
+
+class JobRepository:
+    """The life-cycle of :class:`AnalysisJob` rows: queued → running → succeeded | failed (→ queued again)."""
+
+    def __init__(self, db: AsyncSession) -> None:
+        self._db = db
+
+    async def for_session(self, session_id: str) -> AnalysisJob | None:
+        return await self._db.scalar(select(AnalysisJob).where(AnalysisJob.session_id == session_id))
+
+    async def queue(self, session_id: str, backend: str) -> AnalysisJob:
+        """Create the session's job, or reset its existing row to ``queued`` (a re-run keeps ``attempts``)."""
+        for _ in range(2):
+            job = await self.for_session(session_id)
+            if job is None:
+                job = AnalysisJob(session_id=session_id)
+                self._db.add(job)
+            job.state = JobState.QUEUED
+            job.backend = backend
+            job.progress = 0.0
+            job.stage = "queued"
+            job.error = None
+            job.created_at = utcnow()
+            job.started_at = None
+            job.finished_at = None
+            try:
+                await self._db.commit()
+                return job
+            except IntegrityError:
+                await self._db.rollback()
+        raise RuntimeError(f"could not queue the analysis of session {session_id}")
+
+    async def start(self, session_id: str) -> AnalysisJob | None:
+        """Mark the job running and count the attempt; None when the session has no job row."""
+        job = await self.for_session(session_id)
+        if job is None:
+            return None
+        job.state = JobState.RUNNING
+        job.attempts += 1
+        job.progress = 0.0
+        job.stage = "starting"
+        job.error = None
+        job.started_at = utcnow()
+        job.finished_at = None
+        await self._db.commit()
+        return job
+
+    async def set_progress(self, session_id: str, stage: str, progress: float) -> None:
+        """Record progress of a running job (a no-op once the job has finished)."""
+        await self._db.execute(
+            update(AnalysisJob)
+            .where(AnalysisJob.session_id == session_id, AnalysisJob.state == JobState.RUNNING)
+            .values(stage=stage[:64], progress=min(max(progress, 0.0), 1.0))
+        )
+        await self._db.commit()
+
+    async def requeue_for_retry(self, session_id: str, error: str) -> None:
+        """Back to ``queued`` after a transient error, keeping the error visible until the next attempt."""
+        await self._db.execute(
+            update(AnalysisJob)
+            .where(AnalysisJob.session_id == session_id)
+            .values(state=JobState.QUEUED, stage="retrying", error=error)
+        )
+        await self._db.commit()
+
+    async def finish(self, session_id: str, state: JobState, error: str | None = None) -> None:
+        """Mark the job ``succeeded`` (progress 1.0) or ``failed`` with ``error``."""
+        values: dict[str, Any] = {"state": state, "error": error, "finished_at": utcnow()}
+        if state is JobState.SUCCEEDED:
+            values |= {"progress": 1.0, "stage": "done"}
+        else:
+            values |= {"stage": "failed"}
+        await self._db.execute(update(AnalysisJob).where(AnalysisJob.session_id == session_id).values(**values))
+        await self._db.commit()
+
+    async def unfinished(self, backend: str) -> Sequence[AnalysisJob]:
+        """Jobs of ``backend`` still queued or running (e.g. left behind by a stopped embedded server)."""
+        query = select(AnalysisJob).where(AnalysisJob.backend == backend, AnalysisJob.state.in_(ACTIVE_STATES))
+        return (await self._db.scalars(query.order_by(AnalysisJob.created_at))).all()
+
+
+class ReportRepository:
+    """Analysis reports, written idempotently: one row per (session, schema version)."""
+
+    def __init__(self, db: AsyncSession) -> None:
+        self._db = db
+
+    async def get(self, session_id: str, schema_version: int) -> AnalysisReport | None:
+        return await self._db.scalar(
+            select(AnalysisReport).where(
+                AnalysisReport.session_id == session_id, AnalysisReport.schema_version == schema_version
+            )
+        )
+
+    async def for_session(self, session_id: str) -> Sequence[AnalysisReport]:
+        query = select(AnalysisReport).where(AnalysisReport.session_id == session_id)
+        return (await self._db.scalars(query.order_by(AnalysisReport.schema_version))).all()
+
+    async def upsert(
+        self, session_id: str, schema_version: int, report: dict[str, Any], scores: dict[str, Any]
+    ) -> AnalysisReport:
+        """Insert the report, or replace the existing one for the same (session, schema version)."""
+        for _ in range(2):
+            row = await self.get(session_id, schema_version)
+            if row is None:
+                row = AnalysisReport(session_id=session_id, schema_version=schema_version, report=report, scores=scores)
+                self._db.add(row)
+            else:
+                row.report = report
+                row.scores = scores
+                row.created_at = utcnow()
+            try:
+                await self._db.commit()
+                return row
+            except IntegrityError:
+                await self._db.rollback()
+        raise RuntimeError(f"could not store the report of session {session_id}")
