@@ -2,7 +2,13 @@
 
 const CARD_ORDER = ["voice", "pose", "speech", "session"];
 const TITLES = { voice: "Voice", pose: "Body", speech: "Speech", session: "Session" };
-const HIDDEN_FIELDS = new Set(["v", "type", "t_s"]);
+const HIDDEN_FIELDS = new Set(["v", "type", "t_s", "words", "keypoints_hidden"]);
+// Nested objects shown as their own rows (only the listed keys, in this order).
+const EXPANDED = {
+  features: ["shoulder_tilt_deg", "head_tilt_deg", "torso_lean_deg", "facing_camera", "framing", "hands_visible",
+    "gesture_activity", "sway", "fidgeting"],
+  labels: ["posture", "posture_confidence", "gesture", "gesture_confidence"],
+};
 const MAX_ALERTS = 20;
 const MAX_INLINE_ENTRIES = 6;
 
@@ -18,9 +24,13 @@ const UNITS = [
 const METERS = [
   [/_dbfs$/, -70, 0],
   [/_ratio$/, 0, 1],
+  [/_confidence$/, 0, 1],
 ];
 
-const LABELS = { infer_ms: "inference", t_s: "media time", end_s: "ends at" };
+const LABELS = {
+  infer_ms: "inference", t_s: "media time", end_s: "ends at", text: "heard", posture_confidence: "posture conf.",
+  gesture_confidence: "gesture conf.", filler_count: "fillers so far", word_count: "words so far",
+};
 
 /** Human label of a field name: "loudness_dbfs" → "loudness", "pitch_variety_st" → "pitch variety". */
 export function fieldLabel(key) {
@@ -34,7 +44,7 @@ export function formatValue(key, value) {
   if (typeof value === "boolean") return value ? "yes" : "no";
   if (typeof value === "number") {
     if (!Number.isFinite(value)) return "—";
-    if (/_ratio$/.test(key)) return `${Math.round(value * 100)} %`;
+    if (/_(ratio|confidence)$/.test(key)) return `${Math.round(value * 100)} %`;
     for (const [pattern, unit, digits] of UNITS) {
       if (pattern.test(key)) return `${value.toFixed(digits)}${unit === "°" ? "" : " "}${unit}`;
     }
@@ -43,6 +53,12 @@ export function formatValue(key, value) {
   if (typeof value === "string") return value === "" ? "—" : value;
   if (Array.isArray(value)) {
     if (value.every((v) => typeof v !== "object" || v === null)) return value.map(String).join(", ") || "—";
+    if (key === "fillers" && value.every((v) => Array.isArray(v) && v.length >= 2)) {
+      return value.map(([text, start]) => `${text} @ ${Number(start).toFixed(1)} s`).join(", ");
+    }
+    if (key === "pauses" && value.every((v) => Array.isArray(v) && v.length >= 2)) {
+      return value.map(([a, b]) => `${(b - a).toFixed(1)} s @ ${Number(a).toFixed(1)} s`).join(", ");
+    }
     return `${value.length} item${value.length === 1 ? "" : "s"}`;
   }
   const entries = Object.entries(value);
@@ -117,6 +133,10 @@ export class FeedbackBoard {
     const list = card.querySelector("dl");
     for (const [key, value] of Object.entries(message)) {
       if (HIDDEN_FIELDS.has(key)) continue;
+      if (key in EXPANDED && value && typeof value === "object") {
+        for (const sub of EXPANDED[key]) if (sub in value) this.#setField(list, sub, value[sub]);
+        continue;
+      }
       this.#setField(list, key, value);
     }
   }
