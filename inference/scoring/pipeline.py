@@ -6,6 +6,7 @@ import copy
 from typing import Any
 
 from inference.scoring.config import ScoringConfig
+from inference.scoring.scores import score_report
 
 
 def complete_report(
@@ -17,7 +18,7 @@ def complete_report(
     """
     config = config or ScoringConfig.default()
     report = copy.deepcopy(analysis)
-    scores: dict[str, Any] = {"overall": None, "dimensions": {}, "weights": dict(config.weights)}
+    scores = score_report(report, config)
     report["scores"] = scores
     report["recommendations"] = []
     return report, scores
