@@ -2,11 +2,12 @@
 
 :func:`normalize_windows` makes the input independent of where the person stands and how large they appear:
 coordinates are centred on the shoulder midpoint of each frame and divided by the window's median shoulder
-width. Frame-to-frame differences of those coordinates carry motion; the image angles of four left-right
-landmark pairs (in units of 45°) are explicit tilt cues; the centre's own motion and the per-frame scale are
-kept as three extra channels so sway and stepping towards the camera remain visible. Missing frames (all
-zero) become zero columns with a ``present`` flag of 0. MediaPipe's ``z`` is not used: on real webcam framing
-(hips far out of frame) its scale is unreliable.
+width. Frame-to-frame differences of those coordinates carry motion, faded out for landmarks with visibility
+below 0.8 and zero below 0.4 (MediaPipe's guesses for unseen hands jump around from frame to frame). The
+image angles of four left-right landmark pairs (in units of 45°) are explicit tilt cues; the centre's own
+motion and the per-frame scale are kept as extra channels so sway and stepping towards the camera remain
+visible. Missing frames (all zero) become zero columns with a ``present`` flag of 0. MediaPipe's ``z`` is not
+used: on real webcam framing (hips far out of frame) its scale is unreliable.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ _ANGLE_PAIRS = ((11, 12), (7, 8), (3, 6), (9, 10))
 IN_CHANNELS = USED_LANDMARKS * 5 + len(_ANGLE_PAIRS) + 4
 _L_SHOULDER, _R_SHOULDER, _NOSE = 11, 12, 0
 _CLIP = 6.0
+_VIS_FLOOR = 0.4
 
 
 def normalize_windows(windows: np.ndarray, aspect: np.ndarray | float = 4 / 3) -> np.ndarray:
@@ -53,7 +55,8 @@ def normalize_windows(windows: np.ndarray, aspect: np.ndarray | float = 4 / 3) -
     drift = (centre - mean_centre[:, None, :]) / scale[..., None]
     both = present[:, 1:] & present[:, :-1]
     velocity = np.zeros_like(rel)
-    velocity[:, 1:] = np.where(both[..., None, None], rel[:, 1:] - rel[:, :-1], 0.0)
+    trust = np.clip((np.minimum(vis[:, 1:], vis[:, :-1]) - _VIS_FLOOR) / _VIS_FLOOR, 0.0, 1.0)
+    velocity[:, 1:] = np.where(both[..., None, None], rel[:, 1:] - rel[:, :-1], 0.0) * trust[..., None]
     angles = np.stack([np.arctan2(xy[:, :, a, 1] - xy[:, :, b, 1], np.abs(xy[:, :, a, 0] - xy[:, :, b, 0]))
                        for a, b in _ANGLE_PAIRS], axis=-1) / np.deg2rad(45.0)
     log_scale = np.log(np.maximum(np.maximum(width, 0.6 * neck), 1e-4) / scale)

@@ -426,7 +426,8 @@ def _guess_off_frame_hands(rng: np.random.Generator, lm: np.ndarray) -> None:
 
 
 def _corrupt(rng: np.random.Generator, lm: np.ndarray) -> None:
-    """In place: jitter, per-landmark bias, depth noise, glitches and missing frames."""
+    """In place: jitter, per-landmark bias, jumping guesses for unseen landmarks, depth noise, glitches and
+    missing frames."""
     n, frames = lm.shape[:2]
     weight = np.ones(33)
     weight[list(_FACE)] = 0.7
@@ -438,6 +439,9 @@ def _corrupt(rng: np.random.Generator, lm: np.ndarray) -> None:
     lm[..., :2] += rng.normal(0, 0.004, (n, 1, 33, 2))
     off_frame = (np.minimum(lm[..., 0], 1 - lm[..., 0]) < -0.02) | (np.minimum(lm[..., 1], 1 - lm[..., 1]) < -0.02)
     lm[..., :2] += np.where(off_frame[..., None], rng.normal(0, 0.04, (n, 1, 33, 2)), 0.0)
+    unsure = np.clip((0.5 - lm[..., 3]) / 0.5, 0.0, 1.0)
+    jumpy = np.where(rng.uniform(size=(n,)) < 0.7, rng.uniform(0.01, 0.25, (n,)), 0.0)[:, None, None]
+    lm[..., :2] += rng.normal(0, 1, (n, frames, 33, 2)) * (jumpy * unsure)[..., None]
     lm[..., 2] = lm[..., 2] * rng.uniform(0.6, 1.4, (n, 1, 1)) + rng.normal(0, 0.02, (n, frames, 33))
 
     glitch = np.flatnonzero(rng.uniform(size=n) < 0.1)
