@@ -155,3 +155,6 @@ def test_unknown_voice_is_a_clear_error() -> None:
         synthesize_chunk("hello", SynthVoice("no-such-voice"))
     with pytest.raises(SynthError, match="en-us"):
         synthesize_chunk("hello", SynthVoice("en-us+nope"))
+    with pytest.raises(SynthError):
+        synthesize_chunk("hello", SynthVoice("en-us+annie"))  # espeak-ng only knows "+Annie"
+    assert len(synthesize_chunk("hello", SynthVoice("EN-US+Annie"))) > 0

@@ -3,7 +3,7 @@ labelled log-mel windows.
 
 Variety: voices and voice variants, rates 110-220 wpm, pitch, loudness, white/pink/babble noise at several SNRs,
 gaps, pauses, and words that sound like fillers ("umbrella", "error", "father", "oh"). Splits hold out voices,
-noise seeds and SNR values so the test set measures generalisation rather than memory.
+noise seeds and SNR values so validation and test measures generalisation rather than memory.
 """
 
 from __future__ import annotations
@@ -67,12 +67,19 @@ TRAIN_VOICES: tuple[str, ...] = (
     "en-gb-scotland",
     "en-us+f3",
     "en-gb+m7",
-    "en-gb-x-rp+f2",
     "en-gb-x-gbclan+m3",
     "en-us+m2",
     "en-gb+f4",
     "en-us+klatt",
+    "en-gb+f2",
+    "en-us+Annie",
+    "en-gb-scotland+linda",
+    "en-us+m6",
+    "en-gb+steph",
+    "en-us+belinda",
+    "en-gb-x-gbclan+f3",
 )
+VAL_VOICES: tuple[str, ...] = ("en-gb-x-rp", "en-gb-x-rp+f2", "en-us+Andrea", "en-gb+m5")
 TEST_VOICES: tuple[str, ...] = ("en-029+f5", "en-us-nyc", "en-gb-x-gbcwmd+m4", "en-us+f1")
 
 TRAIN_NOISE: tuple[tuple[NoiseKind | None, float], ...] = (
@@ -83,6 +90,8 @@ TRAIN_NOISE: tuple[tuple[NoiseKind | None, float], ...] = (
     ("pink", 10.0),
     ("babble", 20.0),
     ("babble", 12.0),
+    ("babble", 6.0),
+    ("white", 6.0),
 )
 TEST_NOISE: tuple[tuple[NoiseKind | None, float], ...] = (
     (None, 0.0),
@@ -120,10 +129,11 @@ class WindowSet:
 
 
 def split_specs(n_train: int = 240, n_val: int = 50, n_test: int = 80, seed: int = 0) -> dict[str, CorpusSpec]:
-    """Train/validation on the training voices and noise; test on unseen voices, SNRs and noise seeds."""
+    """Three voice-disjoint splits; validation (used to pick the decision threshold) and test voices are unseen
+    in training, and the test set also has its own SNRs and noise seeds."""
     return {
         "train": CorpusSpec(n_train, TRAIN_VOICES, TRAIN_NOISE, seed=seed),
-        "val": CorpusSpec(n_val, TRAIN_VOICES, TRAIN_NOISE, seed=seed + 1_000),
+        "val": CorpusSpec(n_val, VAL_VOICES, TRAIN_NOISE, seed=seed + 1_000),
         "test": CorpusSpec(n_test, TEST_VOICES, TEST_NOISE, seed=seed + 2_000),
     }
 

@@ -244,7 +244,11 @@ def _known_voices() -> tuple[frozenset[str], frozenset[str]]:
         listing = subprocess.run([espeak, selector], capture_output=True, text=True, check=True, timeout=30)
         for line in listing.stdout.splitlines()[1:]:
             cols = line.split()
-            if len(cols) >= 5:
+            if len(cols) < 5:
+                continue
+            if target is variants:
+                target.add(cols[4].rsplit("/", 1)[-1])  # variant files are looked up case-sensitively
+            else:
                 target.update({cols[1].lower(), cols[3].lower(), cols[4].rsplit("/", 1)[-1].lower()})
     return frozenset(names), frozenset(variants)
 
@@ -252,11 +256,12 @@ def _known_voices() -> tuple[frozenset[str], frozenset[str]]:
 def check_voice(voice: str) -> None:
     """Raise :class:`SynthError` unless espeak-ng knows ``voice`` (``name`` or ``name+variant``).
 
-    espeak-ng silently falls back to its default voice for unknown names, so this is checked up front.
+    espeak-ng silently falls back to its default voice for unknown names (and for variants in the wrong case,
+    e.g. ``+annie`` instead of ``+Annie``), so this is checked up front.
     """
     names, variants = _known_voices()
-    base, _, variant = voice.lower().partition("+")
-    if base not in names or (variant and variant not in variants):
+    base, _, variant = voice.partition("+")
+    if base.lower() not in names or (variant and variant not in variants):
         raise SynthError(f"espeak-ng has no voice {voice!r}; see `espeak-ng --voices=en` and `--voices=variant`")
 
 
