@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that print markdown tables of latency, throughput and accuracy (not tests)."""

@@ -1,0 +1,460 @@
+"""Pose benchmark: model latency, pose-worker throughput and accuracy on generated video with known truth.
+
+Three parts, each printed as a markdown table:
+
+* **latency** per frame (p50/p95 ms) of the MediaPipe ``pose_landmarker_{lite,full,heavy}.task`` bundles in
+  VIDEO mode at 640×480, of the PyTorch body classifier on one 20-frame window, and of the whole per-frame
+  body analysis (:class:`~inference.body.live.LiveBodyAnalyzer`: features, alerts, classifier);
+* **throughput**: frames per second one spawned pose worker sustains through
+  :meth:`media.workers.MediaWorkers.estimate_pose` (lite model, two frames in flight, body analysis included);
+* **accuracy** on videos of a real photo (``tests/generators/video.py``) rotated for tilt, moved for sway and
+  removed for absence, over several scripts, seeds, scales, offsets and noise levels:
+  tilt mean absolute error of the shoulder line and of the head, measured as the change relative to the
+  upright photo at the same scale and offset (the photo's own pose is not level); person-visible accuracy per
+  frame; posture accuracy of the classifier over windows whose 20 frames share one truth class (upright:
+  \\|tilt\\| ≤ 3°, tilted: \\|tilt\\| ≥ 10°, absent). The photo shows head and shoulders only, so the classifier's
+  ``hands_hidden`` counts as upright (its training labels give hands out of frame that class).
+
+Usage::
+
+    python -m bench.pose                                   # all models, 100 frames, 2 scene variations
+    python -m bench.pose --variants lite --frames 30 --scenes 1 --no-worker
+
+Targets (issue 5): tilt MAE ≤ 3°, person-visible accuracy ≥ 0.97. The classifier rows print ``n/a`` when
+``inference/body/weights/body_model.pt`` is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import json
+import os
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from inference.assets.pose_models import VARIANTS, PoseVariant, bundle_path, prepare_pose_models
+from inference.body.features import head_tilt_deg, shoulder_tilt_deg
+from inference.body.live import CLASSIFIER_WINDOW, LiveBodyAnalyzer
+from inference.pose.mediapipe_estimator import MediaPipePoseEstimator
+from inference.pose.types import NUM_LANDMARKS, PoseResult
+from tests.generators.video import FrameTruth, VideoScript, render_frame, sway_keyframes
+
+WARMUP_FRAMES = 3
+UPRIGHT_MAX_DEG = 3.0
+TILTED_MIN_DEG = 10.0
+POSTURE_GROUP = {"upright": "upright", "hands_hidden": "upright", "tilted": "tilted", "absent": "absent"}
+"""Classifier posture → truth class; other labels (slouched_leaning, arms_crossed) stay as they are (errors)."""
+TARGET_TILT_MAE = 3.0
+TARGET_VISIBLE_ACC = 0.97
+
+
+def percentiles(values: Sequence[float], qs: Sequence[float] = (50, 95)) -> list[float]:
+    """Percentiles of ``values`` (NaN each when empty)."""
+    if not values:
+        return [float("nan")] * len(qs)
+    return [float(np.percentile(values, q)) for q in qs]
+
+
+def _ramp(*steps: tuple[float, float], duration_s: float, edge_s: float = 0.1) -> tuple[tuple[float, float], ...]:
+    """Piecewise-constant keyframes: ``(start_s, value)`` steps joined by ``edge_s`` ramps, held to the end."""
+    keys: list[tuple[float, float]] = []
+    for i, (start, value) in enumerate(steps):
+        keys.append((start + (edge_s if i else 0.0), value))
+        end = steps[i + 1][0] if i + 1 < len(steps) else duration_s
+        keys.append((end, value))
+    return tuple(keys)
+
+
+def scene_scripts(variation: int) -> list[tuple[str, VideoScript]]:
+    """The scripted scenes of one variation: seed, noise, scale and horizontal offset change with ``variation``."""
+    noise = (2.0, 5.0, 8.0)[variation % 3]
+    scale = (1.0, 0.85, 0.7)[variation % 3]
+    x0 = (0.0, -40.0, 40.0, 20.0)[variation % 4]
+    base = VideoScript(noise_std=noise, seed=variation, scale=((0.0, scale),), x_offset_px=((0.0, x0),))
+    sign = -1.0 if variation % 2 else 1.0
+    return [
+        ("upright", dataclasses.replace(base, duration_s=5.0)),
+        (
+            "tilt steps",
+            dataclasses.replace(
+                base,
+                duration_s=9.0,
+                tilt_deg=_ramp((0.0, 0.0), (3.0, 12.0 * sign), (6.0, -16.0 * sign), duration_s=9.0),
+            ),
+        ),
+        (
+            "small tilts",
+            dataclasses.replace(
+                base, duration_s=6.0, tilt_deg=_ramp((0.0, 0.0), (2.0, 5.0), (4.0, -5.0), duration_s=6.0)
+            ),
+        ),
+        ("rocking", dataclasses.replace(base, duration_s=6.0, tilt_deg=sway_keyframes(10.0, 4.0, 6.0))),
+        (
+            "sway",
+            dataclasses.replace(
+                base, duration_s=6.0, x_offset_px=tuple((t, x0 + x) for t, x in sway_keyframes(60.0, 2.0, 6.0))
+            ),
+        ),
+        ("absent", dataclasses.replace(base, duration_s=7.0, absent=((2.0, 5.0),))),
+    ]
+
+
+def truth_class(truth: FrameTruth) -> str | None:
+    """Posture truth of one frame, or None when the tilt is between the upright and tilted bands."""
+    if not truth.person_visible:
+        return "absent"
+    if abs(truth.tilt_deg) <= UPRIGHT_MAX_DEG:
+        return "upright"
+    if abs(truth.tilt_deg) >= TILTED_MIN_DEG:
+        return "tilted"
+    return None
+
+
+@dataclass
+class Accuracy:
+    """Accumulated accuracy counts of one model."""
+
+    frames: int = 0
+    visible_agree: int = 0
+    tilt_frames: int = 0
+    shoulder_errors: list[float] = field(default_factory=list)
+    head_errors: list[float] = field(default_factory=list)
+    posture: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    @property
+    def visible_accuracy(self) -> float:
+        return self.visible_agree / self.frames if self.frames else float("nan")
+
+    @property
+    def posture_accuracy(self) -> float | None:
+        total = sum(self.posture.values())
+        if not total:
+            return None
+        return sum(n for (t, p), n in self.posture.items() if POSTURE_GROUP.get(p, p) == t) / total
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "frames": self.frames,
+            "person_visible_accuracy": self.visible_accuracy,
+            "shoulder_tilt_mae_deg": float(np.mean(self.shoulder_errors)) if self.shoulder_errors else None,
+            "head_tilt_mae_deg": float(np.mean(self.head_errors)) if self.head_errors else None,
+            "shoulder_tilt_p95_deg": percentiles(self.shoulder_errors, (95,))[0],
+            "tilt_measurable": len(self.shoulder_errors) / self.tilt_frames if self.tilt_frames else None,
+            "posture_accuracy": self.posture_accuracy,
+            "posture_windows": sum(self.posture.values()),
+            "posture_confusion": {f"{t}->{p}": n for (t, p), n in sorted(self.posture.items())},
+        }
+
+
+def load_classifier() -> Any | None:
+    """The committed body classifier (one torch thread), or None when its weights are missing."""
+    from inference.body.classifier import BodyClassifier
+
+    try:
+        return BodyClassifier.load(num_threads=1)
+    except (FileNotFoundError, OSError):
+        return None
+
+
+class TiltBaseline:
+    """Measured tilt of the upright photo per model, scale and offset (IMAGE mode, no noise), cached."""
+
+    def __init__(self, models_dir: Path) -> None:
+        self._models_dir = models_dir
+        self._cache: dict[tuple[str, float, float], tuple[float | None, float | None]] = {}
+        self._estimators: dict[str, MediaPipePoseEstimator] = {}
+
+    def close(self) -> None:
+        """Release the IMAGE-mode estimators."""
+        for est in self._estimators.values():
+            est.close()
+        self._estimators.clear()
+
+    def get(self, variant: PoseVariant, script: VideoScript, truth: FrameTruth) -> tuple[float | None, float | None]:
+        key = (variant, round(truth.scale, 3), round(truth.x_offset_px, 1))
+        if key not in self._cache:
+            still = dataclasses.replace(truth, tilt_deg=0.0, person_visible=True)
+            frame = render_frame(dataclasses.replace(script, noise_std=0.0), still)
+            est = self._estimators.get(variant)
+            if est is None:
+                est = MediaPipePoseEstimator(bundle_path(variant, self._models_dir), "image")
+                self._estimators[variant] = est
+            lm = est.estimate(frame, 0.0).landmarks
+            aspect = script.width / script.height
+            self._cache[key] = (
+                (None, None) if lm is None else (shoulder_tilt_deg(lm, aspect), head_tilt_deg(lm, aspect))
+            )
+        return self._cache[key]
+
+
+def score_script(
+    variant: PoseVariant,
+    script: VideoScript,
+    frames: list[tuple[np.ndarray, FrameTruth]],
+    models_dir: Path,
+    baseline: TiltBaseline,
+    classifier: Any | None,
+    acc: Accuracy,
+) -> None:
+    """Run one model over one script's frames and add the results to ``acc``."""
+    aspect = script.width / script.height
+    analyzer = LiveBodyAnalyzer(classifier)
+    recent: deque[str | None] = deque(maxlen=CLASSIFIER_WINDOW)
+    with MediaPipePoseEstimator(bundle_path(variant, models_dir), "video") as est:
+        for rgb, truth in frames:
+            pose = est.estimate(rgb, truth.t_s)
+            update = analyzer.update(pose)
+            acc.frames += 1
+            acc.visible_agree += pose.person_visible == truth.person_visible
+            recent.append(truth_class(truth))
+            if update.labels is not None and len(recent) == CLASSIFIER_WINDOW and len(set(recent)) == 1:
+                wanted = recent[-1]
+                if wanted is not None:
+                    acc.posture[(wanted, str(update.labels["posture"]))] += 1
+            if not truth.person_visible:
+                continue
+            acc.tilt_frames += 1
+            base_sh, base_head = baseline.get(variant, script, truth)
+            lm = pose.landmarks
+            sh = shoulder_tilt_deg(lm, aspect) if lm is not None else None
+            head = head_tilt_deg(lm, aspect) if lm is not None else None
+            if sh is not None and base_sh is not None:
+                acc.shoulder_errors.append(abs((sh - base_sh) - truth.tilt_deg))
+            if head is not None and base_head is not None:
+                acc.head_errors.append(abs((head - base_head) - truth.tilt_deg))
+
+
+def accuracy(variants: Sequence[PoseVariant], scenes: int, models_dir: Path, classifier: Any | None) -> dict[str, Any]:
+    """Accuracy of each model over ``scenes`` variations of every scripted scene."""
+    results = {v: Accuracy() for v in variants}
+    baseline = TiltBaseline(models_dir)
+    try:
+        for variation in range(scenes):
+            for _name, script in scene_scripts(variation):
+                frames = [(render_frame(script, script.truth_at(t)), script.truth_at(t)) for t in script.times()]
+                for variant in variants:
+                    score_script(variant, script, frames, models_dir, baseline, classifier, results[variant])
+    finally:
+        baseline.close()
+    return {v: acc.summary() for v, acc in results.items()}
+
+
+def latency_frames(n: int) -> list[tuple[np.ndarray, FrameTruth]]:
+    """``n`` 640×480 frames of a swaying, slightly rocking person with sensor noise (10 fps)."""
+    duration = n / 10.0
+    script = VideoScript(
+        duration_s=duration,
+        x_offset_px=sway_keyframes(50.0, 3.0, duration),
+        tilt_deg=sway_keyframes(6.0, 5.0, duration),
+        noise_std=3.0,
+    )
+    return [(render_frame(script, script.truth_at(t)), script.truth_at(t)) for t in script.times()]
+
+
+def time_calls(fn: Callable[[int], object], n: int, warmup: int = WARMUP_FRAMES) -> list[float]:
+    """Milliseconds of ``fn(i)`` for ``i`` in ``range(n)``, the first ``warmup`` calls left out."""
+    out = []
+    for i in range(n):
+        start = time.perf_counter()
+        fn(i)
+        if i >= warmup:
+            out.append((time.perf_counter() - start) * 1000.0)
+    return out
+
+
+def model_latency(
+    variants: Sequence[PoseVariant], frames: list[tuple[np.ndarray, FrameTruth]], models_dir: Path
+) -> tuple[dict[str, list[float]], list[PoseResult]]:
+    """Per-frame VIDEO-mode latency per model, and the first model's poses (for the classifier timings)."""
+    latency: dict[str, list[float]] = {}
+    poses: list[PoseResult] = []
+    for variant in variants:
+        results: list[PoseResult] = []
+        with MediaPipePoseEstimator(bundle_path(variant, models_dir), "video") as est:
+            latency[variant] = time_calls(
+                lambda i, est=est, results=results: results.append(est.estimate(frames[i][0], frames[i][1].t_s)),  # type: ignore[misc]
+                len(frames),
+            )
+        poses = poses or results
+    return latency, poses
+
+
+def classifier_latency(classifier: Any | None, poses: list[PoseResult]) -> dict[str, list[float] | None]:
+    """Latency of one classifier window and of :meth:`LiveBodyAnalyzer.update` per frame."""
+    rows = [p.landmarks if p.landmarks is not None else np.zeros((NUM_LANDMARKS, 4), np.float32) for p in poses]
+    windows = [np.stack(rows[max(0, i - CLASSIFIER_WINDOW + 1) : i + 1]) for i in range(len(rows))]
+    windows = [w for w in windows if len(w) == CLASSIFIER_WINDOW] or [np.zeros((CLASSIFIER_WINDOW, NUM_LANDMARKS, 4))]
+    n = len(poses)
+
+    def pose_at(i: int) -> PoseResult:
+        return dataclasses.replace(poses[i % n], t_s=0.1 * i)
+
+    def per_frame(analyzer: LiveBodyAnalyzer) -> list[float]:
+        return time_calls(lambda i: analyzer.update(pose_at(i)), n + CLASSIFIER_WINDOW, warmup=CLASSIFIER_WINDOW)
+
+    return {
+        "classifier": None
+        if classifier is None
+        else time_calls(lambda i: classifier.predict(windows[i % len(windows)]), n + WARMUP_FRAMES),
+        "analyzer": None if classifier is None else per_frame(LiveBodyAnalyzer(classifier)),
+        "features": per_frame(LiveBodyAnalyzer(None)),
+    }
+
+
+async def worker_throughput(
+    model: Path, frames: list[tuple[np.ndarray, FrameTruth]], in_flight: int = 2
+) -> dict[str, Any]:
+    """Frames per second one spawned pose worker sustains via :class:`MediaWorkers` (``in_flight`` queued)."""
+    from media.config import MediaConfig
+    from media.workers import MediaWorkers
+
+    workers = MediaWorkers(MediaConfig(pose_model_path=model, pose_workers=1))
+    try:
+        started = time.perf_counter()
+        await workers.warm_up()
+        await workers.estimate_pose(frames[0][0], 0.0, "bench")
+        startup_s = time.perf_counter() - started
+        gate = asyncio.Semaphore(in_flight)
+        round_trips: list[float] = []
+
+        async def one(i: int) -> tuple[PoseResult, float, Any]:
+            async with gate:
+                t = time.perf_counter()
+                out = await workers.estimate_pose(frames[i % len(frames)][0], 0.1 * (i + 1), "bench")
+                round_trips.append((time.perf_counter() - t) * 1000.0)
+                return out
+
+        t0 = time.perf_counter()
+        outputs = await asyncio.gather(*(one(i) for i in range(len(frames))))
+        elapsed = time.perf_counter() - t0
+    finally:
+        workers.shutdown()
+    return {
+        "fps": len(frames) / elapsed,
+        "frames": len(frames),
+        "in_flight": in_flight,
+        "infer_ms": percentiles([o[1] for o in outputs]),
+        "round_trip_ms": percentiles(round_trips),
+        "visible_ratio": float(np.mean([o[0].person_visible for o in outputs])),
+        "labels": any(o[2].labels is not None for o in outputs),
+        "startup_s": startup_s,
+    }
+
+
+def _ms(values: list[float] | None) -> str:
+    if values is None:
+        return "n/a | n/a"
+    p50, p95 = percentiles(values)
+    return f"{p50:.1f} | {p95:.1f}"
+
+
+def _num(value: float | None, fmt: str) -> str:
+    return "n/a" if value is None or value != value else format(value, fmt)
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """All tables of one run."""
+    out = [f"load average at start {report['load_start']}, at end {report['load_end']} (2 cores)", ""]
+    lat = report["latency"]
+    n = report["frames"]
+    out += ["| stage (640×480, 1 stream) | p50 ms | p95 ms |", "|---|---:|---:|"]
+    for variant in report["variants"]:
+        out.append(f"| MediaPipe {variant}, VIDEO mode | {_ms(lat['models'][variant])} |")
+    out.append(
+        f"| PyTorch body classifier, one {CLASSIFIER_WINDOW}-frame window, 1 thread | {_ms(lat['classifier'])} |"
+    )
+    out.append(f"| body features + alerts (no classifier) | {_ms(lat['features'])} |")
+    out.append(f"| body features + alerts + classifier (`LiveBodyAnalyzer.update`) | {_ms(lat['analyzer'])} |")
+    out.append(f"\n{n} frames per row ({WARMUP_FRAMES} warm-up frames excluded).")
+    worker = report.get("worker")
+    if worker:
+        out += [
+            "",
+            "| pose worker (lite, spawn process, `MediaWorkers.estimate_pose`) | value |",
+            "|---|---:|",
+            f"| sustained frames/s ({worker['in_flight']} in flight, body analysis included) | {worker['fps']:.1f} |",
+            f"| inference in worker p50 / p95 ms | {worker['infer_ms'][0]:.1f} / {worker['infer_ms'][1]:.1f} |",
+            f"| round trip p50 / p95 ms (incl. queueing) | "
+            f"{worker['round_trip_ms'][0]:.1f} / {worker['round_trip_ms'][1]:.1f} |",
+            f"| start-up incl. model load and first frame | {worker['startup_s']:.1f} s |",
+            f"| classifier labels in worker output | {'yes' if worker['labels'] else 'no (weights missing)'} |",
+        ]
+    acc = report.get("accuracy")
+    if acc:
+        out += [
+            "",
+            f"Accuracy on generated real-photo videos ({report['scenes']} variation(s) × 6 scenes; targets: "
+            f"tilt MAE ≤ {TARGET_TILT_MAE:g}°, person-visible ≥ {TARGET_VISIBLE_ACC}):",
+            "",
+            "| model | frames | shoulder tilt MAE ° | head tilt MAE ° | shoulder p95 ° | tilt measurable |"
+            " person-visible acc | posture acc (windows) |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for variant, s in acc.items():
+            posture = (
+                "n/a" if s["posture_accuracy"] is None else f"{s['posture_accuracy']:.2f} ({s['posture_windows']})"
+            )
+            out.append(
+                f"| {variant} | {s['frames']} | {_num(s['shoulder_tilt_mae_deg'], '.2f')} | "
+                f"{_num(s['head_tilt_mae_deg'], '.2f')} | {_num(s['shoulder_tilt_p95_deg'], '.1f')} | "
+                f"{_num(s['tilt_measurable'], '.2f')} | {s['person_visible_accuracy']:.3f} | {posture} |"
+            )
+        for variant, s in acc.items():
+            if s["posture_confusion"]:
+                pairs = ", ".join(f"{k} {v}" for k, v in s["posture_confusion"].items())
+                out.append(f"\nposture truth->label windows ({variant}): {pairs}")
+    return "\n".join(out)
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    """Run the selected parts and return the report."""
+    variants: list[PoseVariant] = [v for v in VARIANTS if v in args.variants.split(",")]
+    if not variants:
+        raise SystemExit(f"--variants: choose from {','.join(VARIANTS)}")
+    models_dir = prepare_pose_models(args.models_dir)
+    report: dict[str, Any] = {"load_start": _load(), "variants": variants, "frames": args.frames - WARMUP_FRAMES}
+    classifier = load_classifier()
+    frames = latency_frames(args.frames)
+    models, poses = model_latency(variants, frames, models_dir)
+    report["latency"] = {"models": models, **classifier_latency(classifier, poses)}
+    if not args.no_worker:
+        report["worker"] = asyncio.run(worker_throughput(bundle_path("lite", models_dir), frames))
+    if args.scenes > 0:
+        report["scenes"] = args.scenes
+        report["accuracy"] = accuracy(variants, args.scenes, models_dir, classifier)
+    report["load_end"] = _load()
+    return report
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--frames", type=int, default=100, help="frames per latency row and for the worker")
+    parser.add_argument("--variants", default=",".join(VARIANTS), help="pose models, comma-separated")
+    parser.add_argument("--scenes", type=int, default=2, help="variations of each accuracy scene (0: skip)")
+    parser.add_argument("--no-worker", action="store_true", help="skip the worker throughput part")
+    parser.add_argument("--models-dir", type=Path, default=Path("var/models"))
+    parser.add_argument("--json", type=Path, default=None, help="also write the raw report here")
+    args = parser.parse_args(argv)
+    if args.frames <= WARMUP_FRAMES:
+        parser.error(f"--frames must exceed {WARMUP_FRAMES}")
+    report = run(args)
+    if args.json is not None:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(report, indent=1))
+    print(markdown(report))
+
+
+if __name__ == "__main__":
+    main()
