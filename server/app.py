@@ -10,6 +10,7 @@ from redis.asyncio import Redis
 
 from server import ops
 from server.analysis import routes as analysis_routes
+from server.analysis.runner import analysis_ctx
 from server.auth import routes as auth_routes
 from server.keys import BLOBS, DB, ENGINE, METRICS, REDIS, SETTINGS, SIGNING_KEY
 from server.live import live_ctx
@@ -61,7 +62,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app[METRICS] = registry
     app[SIGNING_KEY] = settings.signing_key()
     app[BLOBS] = LocalBlobStore(settings.resolved_blob_dir)
-    app.cleanup_ctx.extend([_database_ctx, _redis_ctx, live_ctx])
+    app.cleanup_ctx.extend([_database_ctx, _redis_ctx, analysis_ctx, live_ctx])
     app.add_routes(ops.routes)
     app.add_routes(auth_routes.routes)
     app.add_routes(session_routes.routes)

@@ -79,6 +79,16 @@ def _analyze(args: argparse.Namespace) -> int:
     return run_analyze(args.path, as_json=args.json, models_dir=args.models_dir or Settings().models_dir)
 
 
+def _worker(args: argparse.Namespace) -> int:
+    from server.analysis.celery_app import run_worker
+
+    settings = Settings()
+    if args.concurrency:
+        settings = settings.model_copy(update={"jobs_workers": args.concurrency})
+    run_worker(settings, args.loglevel)
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="podium", description="Podium, a self-hosted presentation coach.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -114,6 +124,10 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("--json", action="store_true", help="print one JSON report to stdout")
     analyze.add_argument("--models-dir", type=Path, help="prepared models (default PODIUM_MODELS_DIR)")
     analyze.set_defaults(func=_analyze)
+    worker = sub.add_parser("worker", help="run a Celery worker for analysis jobs (needs PODIUM_REDIS_URL)")
+    worker.add_argument("--concurrency", type=int, help="analysis processes (overrides PODIUM_JOBS_WORKERS)")
+    worker.add_argument("--loglevel", default="INFO", help="Celery log level")
+    worker.set_defaults(func=_worker)
     return parser
 
 

@@ -15,6 +15,8 @@ from media.config import IceServer, MediaConfig
 from media.live_session import LiveSession
 from media.session_registry import LiveSessionRegistry
 from media.workers import MediaWorkers, SpeechFactory
+from server.analysis.runner import enqueue_analysis
+from server.errors import ApiError
 from server.keys import BLOBS, DB, SETTINGS
 from server.settings import Settings
 from storage.models import Recording, SessionState
@@ -54,7 +56,7 @@ def speech_factory(settings: Settings) -> SpeechFactory | None:
 
 
 async def persist_ended_session(app: web.Application, live: LiveSession) -> None:
-    """Store the recording in the blob store, add its row, and move the session to ``ended``."""
+    """Store the recording in the blob store, add its row, move the session to ``ended`` and queue its analysis."""
     result = live.result
     async with app[DB]() as db:
         sessions = SessionRepository(db)
@@ -78,6 +80,11 @@ async def persist_ended_session(app: web.Application, live: LiveSession) -> None
             await RecordingRepository(db).add(row)
         if session.state in (SessionState.CREATED, SessionState.LIVE):
             await sessions.move(session, SessionState.ENDED)
+    if recording is not None and session.state is SessionState.ENDED:
+        try:
+            await enqueue_analysis(app, session.id)
+        except ApiError as exc:
+            log.warning("analysis of session %s not started: %s", session.id, exc.message)
 
 
 async def live_ctx(app: web.Application) -> AsyncIterator[None]:

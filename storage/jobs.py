@@ -21,29 +21,42 @@ class JobRepository:
         self._db = db
 
     async def for_session(self, session_id: str) -> AnalysisJob | None:
-        return await self._db.scalar(select(AnalysisJob).where(AnalysisJob.session_id == session_id))
+        query = select(AnalysisJob).where(AnalysisJob.session_id == session_id)
+        return await self._db.scalar(query.execution_options(populate_existing=True))
 
-    async def queue(self, session_id: str, backend: str) -> AnalysisJob:
-        """Create the session's job, or reset its existing row to ``queued`` (a re-run keeps ``attempts``)."""
-        for _ in range(2):
-            job = await self.for_session(session_id)
-            if job is None:
-                job = AnalysisJob(session_id=session_id)
-                self._db.add(job)
-            job.state = JobState.QUEUED
-            job.backend = backend
-            job.progress = 0.0
-            job.stage = "queued"
-            job.error = None
-            job.created_at = utcnow()
-            job.started_at = None
-            job.finished_at = None
-            try:
-                await self._db.commit()
-                return job
-            except IntegrityError:
-                await self._db.rollback()
-        raise RuntimeError(f"could not queue the analysis of session {session_id}")
+    async def queue(self, session_id: str, backend: str) -> AnalysisJob | None:
+        """Create the session's job or reset its finished row to ``queued`` (``attempts`` is kept).
+
+        Returns None, changing nothing, when the job is already queued or running (checked atomically).
+        """
+        values: dict[str, Any] = {
+            "state": JobState.QUEUED,
+            "backend": backend,
+            "progress": 0.0,
+            "stage": "queued",
+            "error": None,
+            "created_at": utcnow(),
+            "started_at": None,
+            "finished_at": None,
+        }
+        result = await self._db.execute(
+            update(AnalysisJob)
+            .where(AnalysisJob.session_id == session_id, AnalysisJob.state.not_in(ACTIVE_STATES))
+            .values(**values)
+        )
+        await self._db.commit()
+        if getattr(result, "rowcount", 0):
+            return await self.for_session(session_id)
+        if await self.for_session(session_id) is not None:
+            return None
+        job = AnalysisJob(session_id=session_id, **values)
+        self._db.add(job)
+        try:
+            await self._db.commit()
+        except IntegrityError:
+            await self._db.rollback()
+            return None
+        return job
 
     async def start(self, session_id: str) -> AnalysisJob | None:
         """Mark the job running and count the attempt; None when the session has no job row."""
