@@ -1,0 +1,134 @@
+"""A finished upload becomes a practice session: probe it, store it as a blob with its recording row, enqueue analysis.
+
+A file PyAV cannot use is rejected with a 4xx and removed together with its upload row, so nothing is left.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import inspect
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path, PurePath
+
+from aiohttp import web
+
+from media.offline.decode import MediaInfo, probe
+from media.offline.errors import FileEmpty, MediaFileError, TruncatedMedia
+from server.errors import ApiError, UnsupportedMediaType, ValidationFailed
+from server.keys import BLOBS, DB
+from server.uploads.protocol import safe_filename
+from storage.blobs import BlobInfo
+from storage.models import Recording, SessionSource, SessionState, Upload
+from storage.repositories import RecordingRepository, SessionRepository
+from storage.uploads import UploadRepository
+
+log = logging.getLogger(__name__)
+
+Enqueue = Callable[[web.Application, str], Awaitable[None] | None]
+ENQUEUE_ANALYSIS: web.AppKey[Enqueue] = web.AppKey("podium_upload_enqueue")
+"""Optional override of what runs after a successful upload; default ``server.analysis.enqueue_analysis``."""
+
+DEFAULT_TITLE = "Uploaded talk"
+_TITLE_MAX = 200
+
+
+def rejection(exc: MediaFileError, path: Path, filename: str) -> ApiError:
+    """The API error for a file PyAV rejected: 422 for damaged or empty media, 415 for anything else."""
+    message = exc.message.replace(str(path), filename or "upload")
+    if isinstance(exc, TruncatedMedia | FileEmpty):
+        return ValidationFailed(message, code=exc.code)
+    return UnsupportedMediaType(message, code=exc.code)
+
+
+def unsupported_reason(info: MediaInfo) -> str | None:
+    """Why a readable file still is not a talk recording (a still image), or ``None`` when it is usable."""
+    if not info.has_audio and info.video_packets <= 1:
+        return "a still image, not an audio or video recording"
+    return None
+
+
+def session_title(metadata: dict[str, str], filename: str) -> str:
+    """The ``title`` metadata, else the file name without its suffix, else a default."""
+    title = metadata.get("title", "").strip() or PurePath(filename).stem.strip() or DEFAULT_TITLE
+    return title[:_TITLE_MAX]
+
+
+async def finalize_upload(app: web.Application, upload: Upload, path: Path) -> str:
+    """Validate the complete file at ``path`` and turn it into an ended upload session; return the session id.
+
+    Raises an :class:`ApiError` (415/422) after removing the file and the upload row when the file is unusable.
+    """
+    try:
+        info = await asyncio.to_thread(probe, path)
+    except MediaFileError as exc:
+        await _discard(app, upload, path)
+        raise rejection(exc, path, upload.filename) from exc
+    reason = unsupported_reason(info)
+    if reason is not None:
+        await _discard(app, upload, path)
+        raise UnsupportedMediaType(f"{upload.filename or 'upload'}: {reason}", code="unsupported_media")
+    session_id = await _store(app, upload, path, info)
+    await enqueue_analysis(app, session_id)
+    return session_id
+
+
+async def _discard(app: web.Application, upload: Upload, path: Path) -> None:
+    await asyncio.to_thread(path.unlink, True)
+    async with app[DB]() as db:
+        await UploadRepository(db).delete(upload)
+
+
+async def _store(app: web.Application, upload: Upload, path: Path, info: MediaInfo) -> str:
+    async with app[DB]() as db:
+        sessions = SessionRepository(db)
+        session = await sessions.create(
+            upload.owner_id, session_title(upload.upload_metadata, upload.filename), SessionSource.UPLOAD
+        )
+        blob: BlobInfo | None = None
+        try:
+            key = f"uploads/{session.id}/{safe_filename(upload.filename, default='recording')}"
+            blob = await app[BLOBS].put_file(key, path)
+            await sessions.move(session, SessionState.ENDED)
+            recording = Recording(
+                session_id=session.id,
+                blob_key=blob.key,
+                container=info.container[:32],
+                audio_codec=info.audio_codec if info.has_audio else None,
+                video_codec=info.video_codec if info.has_video else None,
+                duration_s=info.duration_s,
+                bytes=blob.size,
+                sha256=blob.sha256,
+            )
+            await RecordingRepository(db).add(recording)
+            await UploadRepository(db).complete(upload, session.id)
+        except BaseException:
+            await db.rollback()
+            if blob is not None:
+                await app[BLOBS].delete(blob.key)
+            await db.delete(session)
+            await db.commit()
+            await _discard(app, upload, path)
+            raise
+    return session.id
+
+
+async def enqueue_analysis(app: web.Application, session_id: str) -> None:
+    """Start the analysis of an uploaded session; failures are logged, the stored upload stays valid."""
+    enqueue = app.get(ENQUEUE_ANALYSIS) or _default_enqueue()
+    if enqueue is None:
+        log.warning("server.analysis.enqueue_analysis is not available; session %s not enqueued", session_id)
+        return
+    try:
+        result = enqueue(app, session_id)
+        if inspect.isawaitable(result):
+            await result
+    except Exception:
+        log.exception("could not enqueue analysis of uploaded session %s", session_id)
+
+
+def _default_enqueue() -> Enqueue | None:
+    module = importlib.import_module("server.analysis")
+    found: Enqueue | None = getattr(module, "enqueue_analysis", None)
+    return found
