@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
+from PIL import Image
 from sqlalchemy import func, select
 from tusclient.client import TusClient
 from tusclient.exceptions import TusCommunicationError
@@ -176,6 +177,9 @@ async def test_tuspy_chunked_upload_creates_an_ended_session_with_its_recording(
     assert head.headers["Upload-Offset"] == head.headers["Upload-Length"] == str(len(data))
     assert head.headers["Podium-Session-Id"] == session_id
     assert head.headers["Tus-Resumable"] == TUS_VERSION
+    retried_final = await env.client.patch(_path(uploader), data=b"", headers=_patch_headers(env, len(data)))
+    assert (retried_final.status, retried_final.headers["Podium-Session-Id"]) == (204, session_id)
+    assert env.enqueued == [session_id]
 
 
 async def test_resume_after_an_interrupted_patch(env: Env, webm: Path) -> None:
@@ -310,4 +314,15 @@ async def test_truncated_webm_is_rejected_and_nothing_is_left(env: Env, webm: Pa
     assert raised.value.status_code == 422
     assert b"truncated" in raised.value.response_content
     assert env.enqueued == []
+    await _assert_nothing_left(env)
+
+
+async def test_still_image_is_unsupported(env: Env, tmp_path: Path) -> None:
+    image = tmp_path / "slide.png"
+    await asyncio.to_thread(Image.new("RGB", (64, 48), (200, 10, 10)).save, image)
+    uploader = _tus_client(env).uploader(str(image), metadata={"filename": "slide.png"})
+    with pytest.raises(TusCommunicationError) as raised:
+        await asyncio.to_thread(uploader.upload)
+    assert raised.value.status_code == 415
+    assert b"still image" in raised.value.response_content
     await _assert_nothing_left(env)
