@@ -73,16 +73,29 @@ def _route_label(request: web.Request) -> str:
     return resource.canonical if resource is not None else "unmatched"
 
 
+_TUS_REQUEST_HEADERS = ("Tus-Resumable", "Upload-Length", "Upload-Offset", "Upload-Metadata")
+_TUS_RESPONSE_HEADERS = (
+    "Tus-Resumable",
+    "Tus-Version",
+    "Tus-Max-Size",
+    "Tus-Extension",
+    "Upload-Offset",
+    "Upload-Length",
+    "Upload-Metadata",
+    "Podium-Session-Id",
+)
+
+
 def cors_middleware(origin: str) -> web.middlewares._Middleware:  # type: ignore[name-defined]
-    """CORS for ``/api/`` (bearer tokens, no cookies): answers preflights and exposes ``Location`` for WHIP."""
+    """CORS for ``/api/`` (bearer tokens, no cookies): answers preflights, exposes ``Location`` and tus headers."""
     headers = {
         "Access-Control-Allow-Origin": origin,
-        "Access-Control-Expose-Headers": "Location",
+        "Access-Control-Expose-Headers": ", ".join(("Location", *_TUS_RESPONSE_HEADERS)),
     }
     preflight = {
         **headers,
-        "Access-Control-Allow-Methods": "GET, POST, PATCH, DELETE, OPTIONS",
-        "Access-Control-Allow-Headers": "Authorization, Content-Type",
+        "Access-Control-Allow-Methods": "GET, HEAD, POST, PATCH, DELETE, OPTIONS",
+        "Access-Control-Allow-Headers": ", ".join(("Authorization", "Content-Type", *_TUS_REQUEST_HEADERS)),
         "Access-Control-Max-Age": "600",
     }
 

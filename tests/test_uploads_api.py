@@ -326,3 +326,17 @@ async def test_still_image_is_unsupported(env: Env, tmp_path: Path) -> None:
     assert raised.value.status_code == 415
     assert b"still image" in raised.value.response_content
     await _assert_nothing_left(env)
+
+
+async def test_cors_lets_a_browser_tus_client_through(env: Env) -> None:
+    preflight = await env.client.options(
+        "/api/v1/uploads/abc",
+        headers={"Origin": "http://example.com", "Access-Control-Request-Method": "PATCH"},
+    )
+    assert preflight.status == 204
+    assert "HEAD" in preflight.headers["Access-Control-Allow-Methods"]
+    allowed = {h.strip().lower() for h in preflight.headers["Access-Control-Allow-Headers"].split(",")}
+    assert {"tus-resumable", "upload-length", "upload-offset", "upload-metadata"} <= allowed
+    created = await env.client.post("/api/v1/uploads", headers={**env.auth(), "Upload-Length": "10"})
+    exposed = {h.strip().lower() for h in created.headers["Access-Control-Expose-Headers"].split(",")}
+    assert {"location", "upload-offset", "tus-resumable", "podium-session-id"} <= exposed
