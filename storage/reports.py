@@ -40,7 +40,7 @@ class ReportReader:
         )
         seen: set[str] = set()
         rows: list[tuple[PracticeSession, AnalysisReport]] = []
-        for session, report in (await self._db.execute(query)).tuples():
+        for session, report in (await self._db.execute(query)).all():
             if session.id in seen:
                 continue
             seen.add(session.id)
