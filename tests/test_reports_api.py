@@ -163,3 +163,23 @@ async def test_goals_crud_and_progress(client: TestClient) -> None:
     assert (await client.delete("/api/v1/goals/overall", headers=auth(token))).status == 404
     assert (await client.delete("/api/v1/goals/fillers_per_min", headers=auth(bob))).status == 404
     assert (await (await client.get("/api/v1/progress", headers=auth(bob))).json())["sessions"] == 1
+
+
+async def test_session_list_filters_by_state_and_date(client: TestClient) -> None:
+    token = await register_and_login(client)
+    analysed = await add_session(client, "ada@example.com", synthetic_report(30))
+    created = await add_session(client, "ada@example.com", None)
+
+    async def ids(query: str) -> list[str]:
+        response = await client.get(f"/api/v1/sessions{query}", headers=auth(token))
+        assert response.status == 200, await response.text()
+        return [s["id"] for s in (await response.json())["items"]]
+
+    assert await ids("") == [created, analysed]
+    assert await ids("?state=analyzed") == [analysed]
+    assert await ids("?state=created,analyzed") == [created, analysed]
+    assert await ids("?from=2000-01-01&to=2999-01-01") == [created, analysed]
+    assert await ids("?to=2000-01-01") == []
+    assert await ids("?from=2999-01-01T00:00:00%2B00:00") == []
+    for bad in ("?state=done", "?from=yesterday"):
+        assert (await client.get(f"/api/v1/sessions{bad}", headers=auth(token))).status == 400

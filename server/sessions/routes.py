@@ -8,10 +8,12 @@ from server.api_docs import documented
 from server.auth.guards import current_user, require_user
 from server.errors import BadRequest
 from server.keys import DB, SETTINGS
+from server.reports.filters import session_filters
 from server.sessions.access import load_owned_session
 from server.sessions.schemas import CreateSession, SessionList, SessionOut, session_out
 from server.validation import read_json
 from storage.models import SessionSource
+from storage.reports import list_sessions as list_sessions_filtered
 from storage.repositories import SessionRepository
 
 routes = web.RouteTableDef()
@@ -35,13 +37,16 @@ def _int_query(request: web.Request, name: str, default: int, maximum: int) -> i
 
 
 @routes.get("/api/v1/sessions")
-@documented("List the signed-in user's sessions, newest first", response=SessionList)
+@documented(
+    "List the signed-in user's sessions, newest first; filters: ?state=analyzed,failed&from=2026-01-01&to=2026-02-01",
+    response=SessionList,
+)
 @require_user()
 async def list_sessions(request: web.Request) -> web.Response:
     limit = _int_query(request, "limit", 50, 200)
     offset = _int_query(request, "offset", 0, 10**9)
     async with request.app[DB]() as db:
-        sessions = await SessionRepository(db).list_for_owner(current_user(request).id, limit, offset)
+        sessions = await list_sessions_filtered(db, current_user(request).id, limit, offset, **session_filters(request))
     body = SessionList(items=[session_out(s) for s in sessions], limit=limit, offset=offset)
     return web.json_response(body.model_dump(mode="json"))
 
