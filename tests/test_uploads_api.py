@@ -20,6 +20,7 @@ from tusclient.exceptions import TusCommunicationError
 from tusclient.uploader import Uploader
 from yarl import URL
 
+from server.analysis.runner import JOBS
 from server.app import create_app
 from server.auth.tokens import issue_token
 from server.keys import BLOBS, DB, SETTINGS, SIGNING_KEY
@@ -29,6 +30,7 @@ from server.uploads.protocol import OFFSET_CONTENT_TYPE, TUS_VERSION
 from storage.models import PracticeSession, Recording, SessionSource, SessionState, Upload
 from tests.conftest import register_and_login
 from tests.generators.video import VideoScript, write_video
+from tests.jobs_support import FAKE_ANALYZER
 
 MAX_UPLOAD = 200_000
 CHUNK = 8 * 1024
@@ -340,3 +342,18 @@ async def test_cors_lets_a_browser_tus_client_through(env: Env) -> None:
     created = await env.client.post("/api/v1/uploads", headers={**env.auth(), "Upload-Length": "10"})
     exposed = {h.strip().lower() for h in created.headers["Access-Control-Expose-Headers"].split(",")}
     assert {"location", "upload-offset", "tus-resumable", "podium-session-id"} <= exposed
+
+
+async def test_upload_is_analysed_by_the_local_job_runner(aiohttp_client, settings: Settings, webm: Path) -> None:  # type: ignore[no-untyped-def]
+    client: TestClient = await aiohttp_client(create_app(settings.model_copy(update={"jobs_analyzer": FAKE_ANALYZER})))
+    token = await register_and_login(client)
+    tus = TusClient(str(client.make_url("/api/v1/uploads")), headers={"Authorization": f"Bearer {token}"})
+    uploader = tus.uploader(str(webm), chunk_size=64 * 1024, metadata={"filename": "talk.webm"})
+    await asyncio.to_thread(uploader.upload)
+    session_id = _session_id(uploader)
+
+    await client.app[JOBS].idle()
+    auth = {"Authorization": f"Bearer {token}"}
+    job = await (await client.get(f"/api/v1/sessions/{session_id}/analysis", headers=auth)).json()
+    session = await (await client.get(f"/api/v1/sessions/{session_id}", headers=auth)).json()
+    assert (job["state"], session["state"], session["source"]) == ("succeeded", "analyzed", "upload")

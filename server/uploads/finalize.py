@@ -6,7 +6,6 @@ A file PyAV cannot use is rejected with a 4xx and removed together with its uplo
 from __future__ import annotations
 
 import asyncio
-import importlib
 import inspect
 import logging
 from collections.abc import Awaitable, Callable
@@ -16,6 +15,7 @@ from aiohttp import web
 
 from media.offline.decode import MediaInfo, probe
 from media.offline.errors import FileEmpty, MediaFileError, TruncatedMedia
+from server.analysis.runner import enqueue_analysis as enqueue_job
 from server.errors import ApiError, UnsupportedMediaType, ValidationFailed
 from server.keys import BLOBS, DB
 from server.uploads.protocol import safe_filename
@@ -26,9 +26,9 @@ from storage.uploads import UploadRepository
 
 log = logging.getLogger(__name__)
 
-Enqueue = Callable[[web.Application, str], Awaitable[None] | None]
+Enqueue = Callable[[web.Application, str], Awaitable[object] | None]
 ENQUEUE_ANALYSIS: web.AppKey[Enqueue] = web.AppKey("podium_upload_enqueue")
-"""Optional override of what runs after a successful upload; default ``server.analysis.enqueue_analysis``."""
+"""Optional override of what runs after a successful upload; default ``server.analysis.runner.enqueue_analysis``."""
 
 DEFAULT_TITLE = "Uploaded talk"
 _TITLE_MAX = 200
@@ -116,19 +116,12 @@ async def _store(app: web.Application, upload: Upload, path: Path, info: MediaIn
 
 async def enqueue_analysis(app: web.Application, session_id: str) -> None:
     """Start the analysis of an uploaded session; failures are logged, the stored upload stays valid."""
-    enqueue = app.get(ENQUEUE_ANALYSIS) or _default_enqueue()
-    if enqueue is None:
-        log.warning("server.analysis.enqueue_analysis is not available; session %s not enqueued", session_id)
-        return
+    enqueue: Enqueue = app.get(ENQUEUE_ANALYSIS) or enqueue_job
     try:
         result = enqueue(app, session_id)
         if inspect.isawaitable(result):
             await result
+    except ApiError as exc:
+        log.warning("analysis of uploaded session %s not started: %s", session_id, exc.message)
     except Exception:
         log.exception("could not enqueue analysis of uploaded session %s", session_id)
-
-
-def _default_enqueue() -> Enqueue | None:
-    module = importlib.import_module("server.analysis")
-    found: Enqueue | None = getattr(module, "enqueue_analysis", None)
-    return found
