@@ -82,6 +82,7 @@ _TUS_RESPONSE_HEADERS = (
     "Upload-Offset",
     "Upload-Length",
     "Upload-Metadata",
+    "Upload-Expires",
     "Podium-Session-Id",
 )
 

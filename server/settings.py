@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     max_json_bytes: int = Field(64 * 1024, description="Largest accepted JSON request body.")
     max_sdp_bytes: int = Field(32 * 1024, description="Largest accepted SDP offer.")
     max_upload_bytes: int = Field(2 * 1024**3, description="Largest accepted upload.")
+    upload_expiry_s: float = Field(
+        24 * 3600.0, gt=0, description="An unfinished (tus) upload is deleted this long after it was created."
+    )
     ice_servers: list[str] = Field(default_factory=list, description="STUN/TURN URLs; default none.")
     session_max_s: float = Field(3 * 3600, description="Longest live session before it is ended.")
     no_media_timeout_s: float = Field(15.0, description="A live session without media this long is ended.")

@@ -7,6 +7,8 @@ import hashlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import numpy as np
@@ -25,9 +27,10 @@ from server.app import create_app
 from server.auth.tokens import issue_token
 from server.keys import BLOBS, DB, SETTINGS, SIGNING_KEY
 from server.settings import Settings
+from server.uploads.expiry import expire_uploads
 from server.uploads.finalize import ENQUEUE_ANALYSIS
 from server.uploads.protocol import OFFSET_CONTENT_TYPE, TUS_VERSION
-from storage.models import PracticeSession, Recording, SessionSource, SessionState, Upload
+from storage.models import PracticeSession, Recording, SessionSource, SessionState, Upload, utcnow
 from tests.conftest import register_and_login
 from tests.generators.video import VideoScript, write_video
 from tests.jobs_support import FAKE_ANALYZER
@@ -146,7 +149,7 @@ async def test_options_advertises_version_extensions_and_limit(env: Env) -> None
     assert response.status == 204
     assert response.headers["Tus-Version"] == TUS_VERSION
     assert response.headers["Tus-Max-Size"] == str(MAX_UPLOAD)
-    assert set(response.headers["Tus-Extension"].split(",")) == {"creation", "termination"}
+    assert set(response.headers["Tus-Extension"].split(",")) == {"creation", "termination", "expiration"}
 
 
 async def test_tuspy_chunked_upload_creates_an_ended_session_with_its_recording(env: Env, webm: Path) -> None:
@@ -357,3 +360,19 @@ async def test_upload_is_analysed_by_the_local_job_runner(aiohttp_client, settin
     job = await (await client.get(f"/api/v1/sessions/{session_id}/analysis", headers=auth)).json()
     session = await (await client.get(f"/api/v1/sessions/{session_id}", headers=auth)).json()
     assert (job["state"], session["state"], session["source"]) == ("succeeded", "analyzed", "upload")
+
+
+async def test_unfinished_uploads_expire(env: Env, webm: Path) -> None:
+    response = await env.client.post("/api/v1/uploads", headers={**env.auth(), "Upload-Length": "100"})
+    expires = parsedate_to_datetime(response.headers["Upload-Expires"])
+    assert expires - utcnow() == pytest.approx(
+        timedelta(seconds=env.app[SETTINGS].upload_expiry_s), abs=timedelta(minutes=1)
+    )
+    finished = _tus_client(env).uploader(str(webm), metadata={"filename": "talk.webm"})
+    await asyncio.to_thread(finished.upload)
+
+    assert await expire_uploads(env.app) == 0
+    assert await expire_uploads(env.app, now=expires + timedelta(seconds=1)) == 1
+    assert (await env.client.head(response.headers["Location"], headers=env.auth())).status == 404
+    assert list((env.app[SETTINGS].data_dir / "uploads").glob("*")) == []
+    assert (await env.client.head(_path(finished), headers=env.auth())).status == 200

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from media.offline.decode import MediaInfo
 from media.offline.errors import FileEmpty, NoMediaStreams, NotMedia, TruncatedMedia
+from server.uploads.expiry import expires_at, http_date, is_expired
 from server.uploads.finalize import rejection, session_title, unsupported_reason
 from server.uploads.partial import ChunkTooLarge, PartialFiles, UploadBusy
 from server.uploads.protocol import (
@@ -23,7 +24,7 @@ from server.uploads.protocol import (
     safe_filename,
 )
 from storage.database import create_engine, session_factory
-from storage.models import utcnow
+from storage.models import Upload, utcnow
 from storage.repositories import UserRepository
 from storage.uploads import UploadRepository
 
@@ -214,3 +215,14 @@ async def test_upload_repository(database_url: str) -> None:
             assert await UploadRepository(db).get(upload.id) is None
     finally:
         await engine.dispose()
+
+
+def test_expiry_dates() -> None:
+    created = datetime(2026, 11, 24, 12, 0, 0)
+    upload = Upload(owner_id="u", length=10, created_at=created, completed_at=None)
+    assert expires_at(upload, 3600) == datetime(2026, 11, 24, 13, 0, 0, tzinfo=UTC)
+    assert http_date(expires_at(upload, 3600)) == "Tue, 24 Nov 2026 13:00:00 GMT"
+    assert not is_expired(upload, 3600, now=datetime(2026, 11, 24, 12, 59, tzinfo=UTC))
+    assert is_expired(upload, 3600, now=datetime(2026, 11, 24, 13, 0, tzinfo=UTC))
+    upload.completed_at = created
+    assert not is_expired(upload, 3600, now=datetime(2027, 1, 1, tzinfo=UTC))

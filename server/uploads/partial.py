@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from aiohttp import ClientPayloadError
+from aiohttp import ClientPayloadError, web
+
+from server.keys import SETTINGS
 
 INTERRUPTIONS: tuple[type[BaseException], ...] = (ConnectionError, ClientPayloadError, asyncio.IncompleteReadError)
 """What reading a request body raises when the client goes away mid-body."""
@@ -107,3 +109,12 @@ def _close(fh: BinaryIO) -> None:
     fh.flush()
     os.fsync(fh.fileno())
     fh.close()
+
+
+_stores: dict[Path, PartialFiles] = {}
+
+
+def partial_files(app: web.Application) -> PartialFiles:
+    """The partial-file store of ``app`` (``<data_dir>/uploads``), one per directory in this process."""
+    root = app[SETTINGS].data_dir / "uploads"
+    return _stores.setdefault(root, PartialFiles(root))

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from pathlib import PurePath
 
 TUS_VERSION = "1.0.0"
-EXTENSIONS = ("creation", "termination")
+EXTENSIONS = ("creation", "termination", "expiration")
 OFFSET_CONTENT_TYPE = "application/offset+octet-stream"
 MAX_METADATA_CHARS = 4096
 SESSION_ID_HEADER = "Podium-Session-Id"

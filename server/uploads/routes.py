@@ -1,4 +1,4 @@
-"""HTTP routes of ``server.uploads``: tus 1.0 core, creation and termination at ``/api/v1/uploads``.
+"""HTTP routes of ``server.uploads``: tus 1.0 core, creation, termination and expiration at ``/api/v1/uploads``.
 
 ``POST`` creates an upload (``Upload-Length``, optional ``Upload-Metadata`` with ``filename``/``title``) and answers
 ``201`` with its ``Location``; ``HEAD`` reports ``Upload-Offset``; ``PATCH`` appends
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 
 from aiohttp import web
 
@@ -27,8 +26,9 @@ from server.errors import (
 )
 from server.keys import DB, SETTINGS
 from server.middleware import error_body
+from server.uploads.expiry import expires_at, http_date, is_expired
 from server.uploads.finalize import finalize_upload
-from server.uploads.partial import ChunkTooLarge, PartialFiles, UploadBusy
+from server.uploads.partial import ChunkTooLarge, PartialFiles, UploadBusy, partial_files
 from server.uploads.protocol import (
     OFFSET_CONTENT_TYPE,
     SESSION_ID_HEADER,
@@ -52,13 +52,6 @@ READ_CHUNK_BYTES = 256 * 1024
 _FILENAME_MAX = 255
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-_partial_stores: dict[Path, PartialFiles] = {}
-
-
-def partial_files(app: web.Application) -> PartialFiles:
-    """The partial-file store of ``app`` (``<data_dir>/uploads``), one per directory in this process."""
-    root = app[SETTINGS].data_dir / "uploads"
-    return _partial_stores.setdefault(root, PartialFiles(root))
 
 
 def tus_endpoint(handler: Handler) -> Handler:
@@ -91,11 +84,15 @@ async def _load_owned(request: web.Request) -> Upload:
         upload = await UploadRepository(db).get_owned(request.match_info["upload_id"], current_user(request).id)
     if upload is None:
         raise NotFound("no such upload")
+    if is_expired(upload, request.app[SETTINGS].upload_expiry_s):
+        raise ApiError("the upload has expired; start a new upload", status=410, code="gone")
     return upload
 
 
-def _state_headers(upload: Upload) -> dict[str, str]:
+def _state_headers(request: web.Request, upload: Upload) -> dict[str, str]:
     headers = {"Upload-Offset": str(upload.offset), "Upload-Length": str(upload.length)}
+    if upload.completed_at is None:
+        headers["Upload-Expires"] = http_date(expires_at(upload, request.app[SETTINGS].upload_expiry_s))
     if upload.upload_metadata:
         headers["Upload-Metadata"] = encode_metadata(upload.upload_metadata)
     if upload.session_id is not None:
@@ -127,7 +124,7 @@ async def create_upload(request: web.Request) -> web.Response:
     async with request.app[DB]() as db:
         upload = await UploadRepository(db).create(current_user(request).id, length, filename, metadata)
     await partial_files(request.app).create(upload.id)
-    headers = {"Location": f"{COLLECTION}/{upload.id}", "Upload-Offset": "0"}
+    headers = {"Location": f"{COLLECTION}/{upload.id}", **_state_headers(request, upload)}
     return web.Response(status=201, headers=headers)
 
 
@@ -137,7 +134,7 @@ async def create_upload(request: web.Request) -> web.Response:
 @require_user()
 async def upload_state(request: web.Request) -> web.Response:
     upload = await _load_owned(request)
-    return web.Response(status=200, headers=_state_headers(upload))
+    return web.Response(status=200, headers=_state_headers(request, upload))
 
 
 @routes.patch(ITEM)
@@ -166,7 +163,7 @@ async def _append_locked(request: web.Request, partials: PartialFiles, upload: U
     if offset != upload.offset:
         raise Conflict(f"Upload-Offset {offset} does not match the upload's offset {upload.offset}")
     if upload.completed_at is not None:
-        return web.Response(status=204, headers=_state_headers(upload))
+        return web.Response(status=204, headers=_state_headers(request, upload))
     left = upload.length - offset
     if request.content_length is not None and request.content_length > left:
         raise PayloadTooLarge(f"body of {request.content_length} bytes exceeds the {left} bytes left in the upload")
@@ -182,7 +179,7 @@ async def _append_locked(request: web.Request, partials: PartialFiles, upload: U
         await UploadRepository(db).set_offset(upload, offset + result.written)
     if upload.offset == upload.length:
         upload.session_id = await finalize_upload(request.app, upload, partials.path(upload.id))
-    return web.Response(status=204, headers=_state_headers(upload))
+    return web.Response(status=204, headers=_state_headers(request, upload))
 
 
 @routes.delete(ITEM)

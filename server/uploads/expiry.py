@@ -1,0 +1,77 @@
+"""Expiry of unfinished uploads (tus ``expiration`` extension): the ``Upload-Expires`` date and a periodic sweep."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
+from aiohttp import web
+
+from server.keys import DB, SETTINGS
+from server.uploads.partial import UploadBusy, partial_files
+from storage.models import Upload, utcnow
+from storage.uploads import UploadRepository
+
+log = logging.getLogger(__name__)
+
+SWEEP_INTERVAL_S = 3600.0
+
+
+def expires_at(upload: Upload, expiry_s: float) -> datetime:
+    """When an unfinished upload expires (naive database times are UTC)."""
+    created = upload.created_at if upload.created_at.tzinfo else upload.created_at.replace(tzinfo=UTC)
+    return created + timedelta(seconds=expiry_s)
+
+
+def is_expired(upload: Upload, expiry_s: float, now: datetime | None = None) -> bool:
+    return upload.completed_at is None and expires_at(upload, expiry_s) <= (now or utcnow())
+
+
+def http_date(moment: datetime) -> str:
+    """RFC 9110 date, e.g. ``Wed, 25 Nov 2026 12:00:00 GMT``."""
+    return format_datetime(moment.astimezone(UTC), usegmt=True)
+
+
+async def expire_uploads(app: web.Application, now: datetime | None = None) -> int:
+    """Delete unfinished uploads past their expiry (row and partial file); return how many went.
+
+    Uploads that a request is writing right now are left for the next sweep.
+    """
+    cutoff = (now or utcnow()) - timedelta(seconds=app[SETTINGS].upload_expiry_s)
+    async with app[DB]() as db:
+        stale = await UploadRepository(db).incomplete_before(cutoff)
+    partials = partial_files(app)
+    removed = 0
+    for upload in stale:
+        with contextlib.suppress(UploadBusy), partials.exclusive(upload.id):
+            await partials.remove(upload.id)
+            async with app[DB]() as db:
+                await UploadRepository(db).delete(upload)
+            removed += 1
+    return removed
+
+
+async def uploads_ctx(app: web.Application) -> AsyncIterator[None]:
+    """``cleanup_ctx`` (after the database context): sweep expired uploads at start-up and every hour."""
+    task = asyncio.create_task(_sweep_forever(app))
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def _sweep_forever(app: web.Application) -> None:
+    while True:
+        try:
+            removed = await expire_uploads(app)
+            if removed:
+                log.info("expired %d unfinished uploads", removed)
+        except Exception:
+            log.exception("sweeping expired uploads failed")
+        await asyncio.sleep(SWEEP_INTERVAL_S)
