@@ -1,0 +1,138 @@
+"""Post-hoc analysis benchmark: a generated talk with video, per-stage time as a fraction of real time, peak RSS.
+
+The talk is espeak-ng speech (several voices, rates, fillers, pauses, light noise) muxed with a video of a
+real photo that sways, rocks and leaves the frame once (VP8 + Opus WebM, like a browser recording). The
+analysis runs with the job defaults in a fresh spawned process (as in an analysis worker), so the first run
+includes model loading; ``--warm`` adds a second run in the same process with the models kept.
+
+    nice .venv/bin/python bench/analysis.py                 # 5-minute talk, default options
+    .venv/bin/python bench/analysis.py --duration 60 --options '{"pose_variant": "lite"}'
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.generators.speech import corpus
+from tests.generators.video import VideoScript, sway_keyframes, write_video
+
+SAMPLE_RATE = 16_000
+TARGET_RTF = 0.25
+STAGE_ORDER = ("probe", "decode_audio", "voice", "transcribe", "acoustic_fillers", "body")
+
+
+def generate_talk(path: Path, duration_s: float, fps: float, seed: int = 0) -> Path:
+    """Write a ``duration_s`` talk with video to ``path`` (reused when it already exists)."""
+    if path.exists():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pieces: list[np.ndarray] = []
+    total = 0
+    gap = np.zeros(int(0.6 * SAMPLE_RATE), np.float32)
+    for item in corpus(10_000, seed=seed, snrs_db=(None, 30.0), n_sentences=4):
+        pieces += [item.clip.samples.astype(np.float32), gap]
+        total += len(item.clip.samples) + len(gap)
+        if total >= duration_s * SAMPLE_RATE:
+            break
+    audio = np.concatenate(pieces)[: int(duration_s * SAMPLE_RATE)]
+    script = VideoScript(
+        duration_s=duration_s,
+        fps=fps,
+        x_offset_px=sway_keyframes(40.0, 7.0, duration_s, step_s=0.5),
+        tilt_deg=sway_keyframes(6.0, 11.0, duration_s, step_s=0.5),
+        absent=((duration_s * 0.6, duration_s * 0.6 + 8.0),),
+    )
+    write_video(path, script, audio=audio, sample_rate=SAMPLE_RATE)
+    return path
+
+
+def _analyse(path: str, models_dir: str, options: dict[str, Any], warm: bool, out: Any) -> None:
+    from media.offline.analyze import AnalysisModels, AnalysisOptions, analyze_file
+
+    parsed = AnalysisOptions(**options)
+    models = AnalysisModels(Path(models_dir), parsed)
+    runs = []
+    for _ in range(2 if warm else 1):
+        started = time.perf_counter()
+        report = analyze_file(path, Path(models_dir), parsed, models=models)
+        runs.append(
+            {"wall_s": time.perf_counter() - started, "timing": report["timing"], "warnings": report["warnings"]}
+        )
+    out.put({"runs": runs, "duration_s": report["duration_s"]})
+
+
+def run_analysis(path: Path, models_dir: Path, options: dict[str, Any], warm: bool) -> dict[str, Any]:
+    """Analyse in a spawned child; returns its timings and peak RSS (MiB)."""
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_analyse, args=(str(path), str(models_dir), options, warm, queue))
+    proc.start()
+    result: dict[str, Any] = queue.get()
+    proc.join()
+    if proc.exitcode != 0:
+        raise SystemExit(f"analysis process exited with {proc.exitcode}")
+    result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return result
+
+
+def table(run: dict[str, Any], duration_s: float) -> list[tuple[str, float, float]]:
+    """(stage, seconds, fraction of real time) rows, with model loading and overhead as ``other``."""
+    stages: dict[str, float] = run["timing"]["stages_s"]
+    rows = [(name, stages[name], stages[name] / duration_s) for name in STAGE_ORDER if name in stages]
+    rows += [(name, s, s / duration_s) for name, s in stages.items() if name not in STAGE_ORDER]
+    other = run["wall_s"] - sum(s for _, s, _ in rows)
+    rows.append(("other (model loading, overhead)", other, other / duration_s))
+    rows.append(("total", run["wall_s"], run["wall_s"] / duration_s))
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=float, default=300.0, help="talk length in seconds")
+    parser.add_argument("--fps", type=float, default=15.0, help="frame rate of the generated video")
+    parser.add_argument("--models-dir", type=Path, default=Path("var/models"))
+    parser.add_argument("--options", default="{}", help="AnalysisOptions overrides as JSON")
+    parser.add_argument("--cache-dir", type=Path, default=Path("var/bench"), help="where the generated talk is kept")
+    parser.add_argument("--warm", action="store_true", help="also time a second run with the models loaded")
+    parser.add_argument("--json", action="store_true", help="print the raw result as JSON")
+    args = parser.parse_args()
+
+    path = args.cache_dir / f"talk_{args.duration:.0f}s_{args.fps:.0f}fps.webm"
+    started = time.perf_counter()
+    generate_talk(path, args.duration, args.fps)
+    generated_s = time.perf_counter() - started
+    result = run_analysis(path, args.models_dir, json.loads(args.options), args.warm)
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    duration = float(result["duration_s"])
+    print(f"talk: {path} ({duration:.0f} s, {args.fps:.0f} fps video; generated or loaded in {generated_s:.0f} s)")
+    print(f"options: {args.options}; cores: {multiprocessing.cpu_count()}")
+    for index, run in enumerate(result["runs"]):
+        print(f"\n{'cold (includes model loading)' if index == 0 else 'warm (models kept)'}:")
+        print(f"| {'stage':<32} | {'seconds':>8} | {'× real time':>11} |")
+        print(f"|{'-' * 34}|{'-' * 10}|{'-' * 13}|")
+        for name, seconds, rtf in table(run, duration):
+            print(f"| {name:<32} | {seconds:8.1f} | {rtf:11.3f} |")
+        if run["warnings"]:
+            print("warnings:", "; ".join(run["warnings"]))
+    total_rtf = result["runs"][-1]["wall_s"] / duration
+    verdict = "meets" if total_rtf <= TARGET_RTF else "misses"
+    print(f"\npeak RSS of the analysis process: {result['peak_rss_mib']:.0f} MiB")
+    print(f"{verdict} the target of {TARGET_RTF}× real time ({total_rtf:.3f}×)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
