@@ -168,3 +168,20 @@ def test_cli_writes_weights_report_and_mlflow_run(tmp_path):
     assert report["config"]["n_train"] == 200
     assert (out / "body_model.pt").stat().st_size < 1_000_000
     assert any((tmp_path / "mlruns").rglob("body_model.pt"))
+
+
+@pytest.mark.slow
+def test_real_photo_videos_through_mediapipe():
+    from inference.assets.pose_models import bundle_path
+    from inference.training.train_body_model import evaluate_real
+
+    model = bundle_path("full")
+    if not model.is_file():
+        pytest.skip(f"{model} not prepared (run `podium models`)")
+    report = evaluate_real(model, DEFAULT_WEIGHTS, variants=1)
+    got = {case["case"]: case for case in report["cases"]}
+    assert got["tilted +15"]["posture"] == "tilted"
+    assert got["tilted -15"]["posture"] == "tilted"
+    assert got["absent"]["posture"] == ABSENT
+    assert got["upright"]["posture"] == "hands_hidden"
+    assert got["upright"]["gesture"] == "still"

@@ -127,14 +127,14 @@ def _sample_labels(rng: np.random.Generator, n: int, posture_only: int | None, g
     torso_issue = (posture == TILTED) | (posture == SLOUCHED)
     draw = rng.uniform(size=n)
     arms[torso_issue & (draw < 0.125)] = _ARMS_CROSSED
-    arms[torso_issue & (draw >= 0.125) & (draw < 0.25)] = _ARMS_HIDDEN
+    arms[torso_issue & (draw >= 0.125) & (draw < 0.525)] = _ARMS_HIDDEN
     if gesture_only == PURPOSEFUL:
         if posture_only in (CROSSED, HIDDEN):
             raise ValueError("purposeful gestures need free arms")
         arms[:] = _ARMS_FREE
     gesture = np.where(rng.uniform(size=n) < 0.5, STILL, FIDGETING)
     free = arms == _ARMS_FREE
-    gesture[free & (rng.uniform(size=n) < 0.6)] = PURPOSEFUL
+    gesture[free & (rng.uniform(size=n) < 0.7)] = PURPOSEFUL
     if gesture_only is not None:
         gesture[:] = gesture_only
     return posture, gesture, arms
@@ -210,7 +210,7 @@ def _arm_rest(rng: np.random.Generator, pose: _Pose, arms: np.ndarray, gesture: 
     rot[crossed] = both(60, 85)[crossed]
     elb[crossed] = both(110, 140)[crossed]
 
-    hidden_kind = np.where(arms == _ARMS_HIDDEN, rng.integers(0, 3, n), -1)
+    hidden_kind = np.where(arms == _ARMS_HIDDEN, rng.choice(3, size=(n,), p=[0.25, 0.25, 0.5]), -1)
     m = hidden_kind == 0  # behind the back
     flex[m], abd[m], rot[m], elb[m] = both(-30, -15)[m], both(5, 15)[m], both(50, 80)[m], both(60, 90)[m]
     m = hidden_kind == 1  # in the pockets
@@ -409,8 +409,8 @@ def _visibility(rng: np.random.Generator, xy: np.ndarray, pts: np.ndarray, r_tho
 
 
 def _guess_off_frame_hands(rng: np.random.Generator, lm: np.ndarray) -> None:
-    """In place: like MediaPipe, often report hands below the frame as low-visibility guesses in front of the
-    chest near the bottom edge instead of where they really are."""
+    """In place: like MediaPipe, often report hands below the frame as guesses in front of the chest near the
+    bottom edge instead of where they really are, with any visibility up to 0.85, jumping between frames."""
     n = lm.shape[0]
     hands = np.array(HAND_LANDMARKS)
     side = np.arange(len(HAND_LANDMARKS)) % 2
@@ -418,8 +418,10 @@ def _guess_off_frame_hands(rng: np.random.Generator, lm: np.ndarray) -> None:
     guess_x = 0.5 * shoulder_x[:, :, side] + 0.5 * shoulder_x.mean(axis=-1, keepdims=True)
     guess_x = guess_x + rng.normal(0, 0.03, (n, 1, hands.size))
     guess_y = rng.uniform(0.78, 0.98, (n, 1, 1)) + rng.normal(0, 0.03, (n, 1, hands.size))
-    guess_vis = rng.uniform(0.1, 0.5, (n, 1, hands.size))
-    swap = (lm[:, :, hands, 1] > 1.0) & (rng.uniform(size=(n,)) < 0.6)[:, None, None]
+    jump = rng.uniform(0.005, 0.2, (n, 1, 1)) * rng.normal(0, 1, (n, lm.shape[1], hands.size))
+    guess_y = guess_y + jump
+    guess_vis = rng.uniform(0.1, 0.85, (n, 1, hands.size))
+    swap = (lm[:, :, hands, 1] > 1.0) & (rng.uniform(size=(n,)) < 0.75)[:, None, None]
     lm[:, :, hands, 0] = np.where(swap, guess_x, lm[:, :, hands, 0])
     lm[:, :, hands, 1] = np.where(swap, guess_y, lm[:, :, hands, 1])
     lm[:, :, hands, 3] = np.where(swap, guess_vis, lm[:, :, hands, 3])

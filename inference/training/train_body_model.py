@@ -33,11 +33,11 @@ EVAL_NAME = "eval.json"
 class TrainConfig:
     """Everything that determines a training run."""
 
-    n_train: int = 16000
+    n_train: int = 24000
     n_val: int = 3000
     n_test: int = 6000
     seed: int = 20240601
-    epochs: int = 14
+    epochs: int = 24
     batch_size: int = 256
     lr: float = 3e-3
     weight_decay: float = 1e-4
