@@ -161,8 +161,22 @@ def test_tiny_training_run_round_trips(tmp_path):
 @pytest.mark.slow
 def test_cli_writes_weights_report_and_mlflow_run(tmp_path):
     out = tmp_path / "weights"
-    args = ["--out", str(out), "--mlflow-uri", f"file:{tmp_path / 'mlruns'}", "--n-train", "200", "--n-val", "50",
-            "--n-test", "50", "--epochs", "1", "--threads", "1"]
+    args = [
+        "--out",
+        str(out),
+        "--mlflow-uri",
+        f"file:{tmp_path / 'mlruns'}",
+        "--n-train",
+        "200",
+        "--n-val",
+        "50",
+        "--n-test",
+        "50",
+        "--epochs",
+        "1",
+        "--threads",
+        "1",
+    ]
     assert main(args) == 0
     report = json.loads((out / EVAL_NAME).read_text())
     assert report["config"]["n_train"] == 200

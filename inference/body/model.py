@@ -57,12 +57,21 @@ def normalize_windows(windows: np.ndarray, aspect: np.ndarray | float = 4 / 3) -
     velocity = np.zeros_like(rel)
     trust = np.clip((np.minimum(vis[:, 1:], vis[:, :-1]) - _VIS_FLOOR) / _VIS_FLOOR, 0.0, 1.0)
     velocity[:, 1:] = np.where(both[..., None, None], rel[:, 1:] - rel[:, :-1], 0.0) * trust[..., None]
-    angles = np.stack([np.arctan2(xy[:, :, a, 1] - xy[:, :, b, 1], np.abs(xy[:, :, a, 0] - xy[:, :, b, 0]))
-                       for a, b in _ANGLE_PAIRS], axis=-1) / np.deg2rad(45.0)
+    angles = np.stack(
+        [np.arctan2(xy[:, :, a, 1] - xy[:, :, b, 1], np.abs(xy[:, :, a, 0] - xy[:, :, b, 0])) for a, b in _ANGLE_PAIRS],
+        axis=-1,
+    ) / np.deg2rad(45.0)
     log_scale = np.log(np.maximum(np.maximum(width, 0.6 * neck), 1e-4) / scale)
     feats = np.concatenate(
-        [rel.reshape(n, frames, -1), velocity.reshape(n, frames, -1), vis, angles, drift,
-         log_scale[..., None], present[..., None].astype(np.float64)],
+        [
+            rel.reshape(n, frames, -1),
+            velocity.reshape(n, frames, -1),
+            vis,
+            angles,
+            drift,
+            log_scale[..., None],
+            present[..., None].astype(np.float64),
+        ],
         axis=-1,
     )
     feats = np.clip(feats, -_CLIP, _CLIP)

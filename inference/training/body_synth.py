@@ -116,8 +116,12 @@ class _Pose:
         self.flex, self.abd, self.rot, self.elbow = (np.zeros((n, frames, 2)) for _ in range(4))
 
 
-def _sample_labels(rng: np.random.Generator, n: int, posture_only: int | None, gesture_only: int | None,
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _sample_labels(
+    rng: np.random.Generator,
+    n: int,
+    posture_only: int | None,
+    gesture_only: int | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     posture = rng.integers(0, len(POSTURES), (n,))
     if posture_only is not None:
         posture[:] = posture_only
@@ -193,8 +197,12 @@ def _arm_rest(rng: np.random.Generator, pose: _Pose, arms: np.ndarray, gesture: 
         0: (both(0, 12), both(3, 12), both(0, 20), both(5, 30)),  # hanging by the sides
         1: (both(10, 25), both(0, 8), both(45, 70), both(70, 100)),  # hands clasped in front
         2: (both(15, 35), both(5, 15), both(10, 35), both(70, 100)),  # speaker's ready position
-        3: (np.stack([_u(rng, 20, 40, n), _u(rng, 0, 12, n)], 1), both(3, 12), both(10, 30),
-            np.stack([_u(rng, 80, 110, n), _u(rng, 5, 30, n)], 1)),  # one hand raised
+        3: (
+            np.stack([_u(rng, 20, 40, n), _u(rng, 0, 12, n)], 1),
+            both(3, 12),
+            both(10, 30),
+            np.stack([_u(rng, 80, 110, n), _u(rng, 5, 30, n)], 1),
+        ),  # one hand raised
     }
     flex, abd, rot, elb = (np.zeros((n, 2)) for _ in range(4))
     for k, (f, a, r, e) in rest.items():
@@ -228,8 +236,9 @@ def _motion(rng: np.random.Generator, pose: _Pose, gesture: np.ndarray, arms: np
     purposeful = gesture == PURPOSEFUL
     fidget = gesture == FIDGETING
 
-    def add_arm(field: np.ndarray, mask: np.ndarray, lo: float, hi: float, f_lo: float, f_hi: float,
-                sides: np.ndarray) -> None:
+    def add_arm(
+        field: np.ndarray, mask: np.ndarray, lo: float, hi: float, f_lo: float, f_hi: float, sides: np.ndarray
+    ) -> None:
         for side in (0, 1):
             w = _waves(rng, t, _u(rng, lo, hi, n), f_lo, f_hi)
             field[..., side] += np.where((mask & sides[:, side])[:, None], w, 0.0)
@@ -287,11 +296,13 @@ def _skeleton(rng: np.random.Generator, pose: _Pose) -> tuple[np.ndarray, np.nda
         pts[:, :, 29 + k] = ankle + _apply(r_pelvis, np.array([0.0, -0.06, -0.05])) * s
         pts[:, :, 31 + k] = ankle + _apply(r_pelvis, np.array([side * 0.02, -0.07, 0.14])) * s
 
-        sh_local = np.stack([np.broadcast_to(side * sh_half, (n, frames)), -0.03 * s[..., 0] + pose.elev[..., k],
-                             pose.protract], -1)
+        sh_local = np.stack(
+            [np.broadcast_to(side * sh_half, (n, frames)), -0.03 * s[..., 0] + pose.elev[..., k], pose.protract], -1
+        )
         shoulder = neck + _apply(r_thor, sh_local)
-        r_arm = r_thor @ _rot(2, side * pose.abd[..., k]) @ _rot(0, -pose.flex[..., k]) @ _rot(
-            1, -side * pose.rot[..., k])
+        r_arm = (
+            r_thor @ _rot(2, side * pose.abd[..., k]) @ _rot(0, -pose.flex[..., k]) @ _rot(1, -side * pose.rot[..., k])
+        )
         elbow = shoulder + _apply(r_arm, np.array([0.0, -1.0, 0.0])) * upper
         r_fore = r_arm @ _rot(0, -pose.elbow[..., k])
         wrist = elbow + _apply(r_fore, np.array([0.0, -1.0, 0.0])) * fore
@@ -345,8 +356,7 @@ def _camera(rng: np.random.Generator, pts: np.ndarray, arms: np.ndarray, hidden_
     centre_y = (top + bottom) / 2
     half_w = dist * tan_h
     body_x = pts[:, :, [L_SHOULDER, R_SHOULDER], 0].mean(axis=(1, 2))
-    target = np.stack([body_x + _u(rng, -0.5, 0.5, n) * np.maximum(half_w - 0.3, 0.0), centre_y,
-                       np.zeros(n)], 1)
+    target = np.stack([body_x + _u(rng, -0.5, 0.5, n) * np.maximum(half_w - 0.3, 0.0), centre_y, np.zeros(n)], 1)
     pos = target + np.stack([np.zeros(n), _u(rng, -0.3, 0.3, n) * dist, dist], 1)
     fwd = target - pos
     fwd /= np.linalg.norm(fwd, axis=1, keepdims=True)
@@ -373,8 +383,16 @@ def _project(cam: _Camera, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.stack([x, y, z], -1), depth
 
 
-def _visibility(rng: np.random.Generator, xy: np.ndarray, pts: np.ndarray, r_thor: np.ndarray,
-                spine_mid: np.ndarray, cam: _Camera, arms: np.ndarray, hidden_kind: np.ndarray) -> np.ndarray:
+def _visibility(
+    rng: np.random.Generator,
+    xy: np.ndarray,
+    pts: np.ndarray,
+    r_thor: np.ndarray,
+    spine_mid: np.ndarray,
+    cam: _Camera,
+    arms: np.ndarray,
+    hidden_kind: np.ndarray,
+) -> np.ndarray:
     n = xy.shape[0]
     base = np.empty((n, 33))
     base[:, :11] = rng.uniform(0.97, 0.999, (n, 11))
@@ -388,22 +406,27 @@ def _visibility(rng: np.random.Generator, xy: np.ndarray, pts: np.ndarray, r_tho
 
     local = np.einsum("ntji,ntkj->ntki", r_thor, pts - spine_mid[:, :, None, :])
     cam_local = np.einsum("ntji,ntj->nti", r_thor, cam.pos[:, None, :] - spine_mid)
-    behind = (local[..., 2] < -0.07) & (np.abs(local[..., 0]) < 0.19) & (local[..., 1] > -0.35) & (
-        local[..., 1] < 0.3) & (cam_local[:, :, None, 2] > 0.2)
+    behind = (
+        (local[..., 2] < -0.07)
+        & (np.abs(local[..., 0]) < 0.19)
+        & (local[..., 1] > -0.35)
+        & (local[..., 1] < 0.3)
+        & (cam_local[:, :, None, 2] > 0.2)
+    )
     vis = np.where(behind, vis * rng.uniform(0.05, 0.3, vis.shape), vis)
 
     hands = np.array(HAND_LANDMARKS)
     pockets = hidden_kind == 1
     vis[np.ix_(pockets, np.arange(vis.shape[1]), hands)] *= rng.uniform(0.05, 0.3, (int(pockets.sum()), 1, 8))
     behind_back = hidden_kind == 0
-    vis[np.ix_(behind_back, np.arange(vis.shape[1]), hands)] *= rng.uniform(
-        0.05, 0.3, (int(behind_back.sum()), 1, 8))
+    vis[np.ix_(behind_back, np.arange(vis.shape[1]), hands)] *= rng.uniform(0.05, 0.3, (int(behind_back.sum()), 1, 8))
     crossed = arms == _ARMS_CROSSED
     under = rng.integers(0, 2, n)
     for side in (0, 1):
         m = crossed & (under == side)
         vis[np.ix_(m, np.arange(vis.shape[1]), np.array(HAND_LANDMARKS[side::2]))] *= rng.uniform(
-            0.2, 0.7, (int(m.sum()), 1, 4))
+            0.2, 0.7, (int(m.sum()), 1, 4)
+        )
     vis += rng.normal(0, 0.01, vis.shape)
     return np.clip(vis, 0.0, 1.0)
 
@@ -458,13 +481,14 @@ def _corrupt(rng: np.random.Generator, lm: np.ndarray) -> None:
     for i in runs:
         length = rng.integers(1, 6)
         start = rng.integers(0, frames - length + 1)
-        lm[i, start:start + length] = 0.0
+        lm[i, start : start + length] = 0.0
     scattered = rng.uniform(size=(n,)) < 0.05
     lm[(scattered[:, None] & (rng.uniform(size=(n, frames)) < 0.1))] = 0.0
 
 
-def generate(n: int, seed: int, frames: int = 20, fps: float = 10.0, posture: int | None = None,
-             gesture: int | None = None) -> SynthBatch:
+def generate(
+    n: int, seed: int, frames: int = 20, fps: float = 10.0, posture: int | None = None, gesture: int | None = None
+) -> SynthBatch:
     """Generates ``n`` labelled landmark windows of ``frames`` frames at ``fps``; same seed, same data.
 
     ``posture`` / ``gesture`` (indices into :data:`POSTURES` / :data:`GESTURES`) force one class instead of
@@ -484,5 +508,6 @@ def generate(n: int, seed: int, frames: int = 20, fps: float = 10.0, posture: in
     lm = np.concatenate([xyz, vis[..., None]], axis=-1)
     _guess_off_frame_hands(rng, lm)
     _corrupt(rng, lm)
-    return SynthBatch(lm.astype(np.float32), labels.astype(np.int64), gestures.astype(np.int64),
-                      cam.aspect.astype(np.float32))
+    return SynthBatch(
+        lm.astype(np.float32), labels.astype(np.int64), gestures.astype(np.int64), cam.aspect.astype(np.float32)
+    )

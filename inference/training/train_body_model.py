@@ -58,8 +58,11 @@ class Split:
 def make_split(n: int, seed: int) -> Split:
     """Generates and normalises ``n`` windows with ``seed``."""
     batch = generate(n, seed)
-    return Split(torch.from_numpy(normalize_windows(batch.windows, batch.aspect)),
-                 torch.from_numpy(batch.posture), torch.from_numpy(batch.gesture))
+    return Split(
+        torch.from_numpy(normalize_windows(batch.windows, batch.aspect)),
+        torch.from_numpy(batch.posture),
+        torch.from_numpy(batch.gesture),
+    )
 
 
 def _f1(confusion: np.ndarray) -> np.ndarray:
@@ -89,7 +92,7 @@ def predict(net: BodyNet, x: torch.Tensor, batch_size: int = 2048) -> tuple[np.n
     posture, gesture = [], []
     with torch.inference_mode():
         for i in range(0, x.shape[0], batch_size):
-            lp, lg = net(x[i:i + batch_size])
+            lp, lg = net(x[i : i + batch_size])
             posture.append(lp.argmax(1).numpy())
             gesture.append(lg.argmax(1).numpy())
     return np.concatenate(posture), np.concatenate(gesture)
@@ -98,8 +101,10 @@ def predict(net: BodyNet, x: torch.Tensor, batch_size: int = 2048) -> tuple[np.n
 def evaluate(net: BodyNet, split: Split) -> dict[str, Any]:
     """Both heads' reports on ``split``."""
     p, g = predict(net, split.x)
-    return {"posture": head_report(split.posture.numpy(), p, POSTURES),
-            "gesture": head_report(split.gesture.numpy(), g, GESTURES)}
+    return {
+        "posture": head_report(split.posture.numpy(), p, POSTURES),
+        "gesture": head_report(split.gesture.numpy(), g, GESTURES),
+    }
 
 
 def format_report(report: dict[str, Any]) -> str:
@@ -117,8 +122,11 @@ def format_report(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def train(config: TrainConfig, log: Callable[[str], None] = print,
-          on_epoch: Callable[[int, dict[str, float]], None] | None = None) -> tuple[BodyNet, dict[str, Any]]:
+def train(
+    config: TrainConfig,
+    log: Callable[[str], None] = print,
+    on_epoch: Callable[[int, dict[str, float]], None] | None = None,
+) -> tuple[BodyNet, dict[str, Any]]:
     """Runs one training; returns the best-validation network and a summary with the test evaluation."""
     torch.set_num_threads(config.threads)
     torch.manual_seed(config.seed)
@@ -141,7 +149,7 @@ def train(config: TrainConfig, log: Callable[[str], None] = print,
         order = torch.randperm(config.n_train, generator=shuffle)
         total = 0.0
         for i in range(0, config.n_train, config.batch_size):
-            idx = order[i:i + config.batch_size]
+            idx = order[i : i + config.batch_size]
             lp, lg = net(train_set.x[idx])
             loss = loss_fn(lp, train_set.posture[idx]) + loss_fn(lg, train_set.gesture[idx])
             opt.zero_grad()
@@ -150,13 +158,18 @@ def train(config: TrainConfig, log: Callable[[str], None] = print,
             sched.step()
             total += float(loss.detach()) * idx.shape[0]
         val = evaluate(net, val_set)
-        metrics = {"train_loss": total / config.n_train, "val_posture_acc": val["posture"]["accuracy"],
-                   "val_gesture_acc": val["gesture"]["accuracy"]}
+        metrics = {
+            "train_loss": total / config.n_train,
+            "val_posture_acc": val["posture"]["accuracy"],
+            "val_gesture_acc": val["gesture"]["accuracy"],
+        }
         score = metrics["val_posture_acc"] + metrics["val_gesture_acc"]
         if score > best[0]:
             best = (score, {k: v.detach().clone() for k, v in net.state_dict().items()})
-        log(f"epoch {epoch + 1:2d}  loss {metrics['train_loss']:.4f}  val posture {metrics['val_posture_acc']:.3f}"
-            f"  gesture {metrics['val_gesture_acc']:.3f}")
+        log(
+            f"epoch {epoch + 1:2d}  loss {metrics['train_loss']:.4f}  val posture {metrics['val_posture_acc']:.3f}"
+            f"  gesture {metrics['val_gesture_acc']:.3f}"
+        )
         if on_epoch is not None:
             on_epoch(epoch, metrics)
     net.load_state_dict(best[1])
@@ -173,8 +186,15 @@ def train(config: TrainConfig, log: Callable[[str], None] = print,
 def save_weights(net: BodyNet, path: Path) -> None:
     """Writes the state dict, architecture and class names (loadable with ``weights_only=True``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    torch.save({"state_dict": net.state_dict(), "config": net.config.to_dict(),
-                "postures": list(POSTURES), "gestures": list(GESTURES)}, path)
+    torch.save(
+        {
+            "state_dict": net.state_dict(),
+            "config": net.config.to_dict(),
+            "postures": list(POSTURES),
+            "gestures": list(GESTURES),
+        },
+        path,
+    )
 
 
 REAL_CASES: tuple[tuple[str, float, bool, str, str], ...] = (
@@ -201,19 +221,33 @@ def evaluate_real(pose_model: Path, weights: Path | None = None, variants: int =
     cases = []
     for name, tilt, present, want_posture, want_gesture in REAL_CASES:
         for v in range(variants):
-            script = VideoScript(tilt_deg=((0.0, tilt),), x_offset_px=((0.0, 60.0 * (v - 1)),),
-                                 scale=((0.0, 1.0 - 0.1 * v),), absent=() if present else ((0.0, 99.0),),
-                                 noise_std=3.0, seed=v)
+            script = VideoScript(
+                tilt_deg=((0.0, tilt),),
+                x_offset_px=((0.0, 60.0 * (v - 1)),),
+                scale=((0.0, 1.0 - 0.1 * v),),
+                absent=() if present else ((0.0, 99.0),),
+                noise_std=3.0,
+                seed=v,
+            )
             with MediaPipePoseEstimator(pose_model, "video") as estimator:
                 frames = [estimator.estimate(rgb, truth.t_s) for rgb, truth in generate_frames(script)]
-            window = np.stack([f.landmarks if f.landmarks is not None else np.zeros((33, 4), np.float32)
-                               for f in frames])
+            window = np.stack(
+                [f.landmarks if f.landmarks is not None else np.zeros((33, 4), np.float32) for f in frames]
+            )
             labels = classifier.predict(window, aspect=script.width / script.height)
-            cases.append({"case": name, "variant": v, "expected_posture": want_posture,
-                          "expected_gesture": want_gesture, "posture": labels.posture,
-                          "posture_confidence": round(labels.posture_confidence, 3), "gesture": labels.gesture,
-                          "gesture_confidence": round(labels.gesture_confidence, 3),
-                          "person_visible_ratio": round(labels.person_visible_ratio, 3)})
+            cases.append(
+                {
+                    "case": name,
+                    "variant": v,
+                    "expected_posture": want_posture,
+                    "expected_gesture": want_gesture,
+                    "posture": labels.posture,
+                    "posture_confidence": round(labels.posture_confidence, 3),
+                    "gesture": labels.gesture,
+                    "gesture_confidence": round(labels.gesture_confidence, 3),
+                    "person_visible_ratio": round(labels.person_visible_ratio, 3),
+                }
+            )
     return {
         "pose_model": pose_model.name,
         "posture_accuracy": float(np.mean([c["posture"] == c["expected_posture"] for c in cases])),
@@ -224,12 +258,16 @@ def evaluate_real(pose_model: Path, weights: Path | None = None, variants: int =
 
 def format_real(report: dict[str, Any]) -> str:
     """Table of :func:`evaluate_real`'s output."""
-    lines = [f"real photo ({report['pose_model']}): posture accuracy {report['posture_accuracy']:.3f}, "
-             f"gesture accuracy {report['gesture_accuracy']:.3f}"]
+    lines = [
+        f"real photo ({report['pose_model']}): posture accuracy {report['posture_accuracy']:.3f}, "
+        f"gesture accuracy {report['gesture_accuracy']:.3f}"
+    ]
     for c in report["cases"]:
-        lines.append(f"  {c['case']:<11} v{c['variant']}  posture {c['posture']:<16} ({c['posture_confidence']:.2f},"
-                     f" want {c['expected_posture']})  gesture {c['gesture']:<10} ({c['gesture_confidence']:.2f},"
-                     f" want {c['expected_gesture']})")
+        lines.append(
+            f"  {c['case']:<11} v{c['variant']}  posture {c['posture']:<16} ({c['posture_confidence']:.2f},"
+            f" want {c['expected_posture']})  gesture {c['gesture']:<10} ({c['gesture_confidence']:.2f},"
+            f" want {c['expected_gesture']})"
+        )
     return "\n".join(lines)
 
 
@@ -251,8 +289,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("inference/body/weights"))
     parser.add_argument("--mlflow-uri", default="file:var/mlruns", help="'' disables MLflow logging")
-    parser.add_argument("--eval-real", action="store_true",
-                        help="also run MediaPipe on real-photo videos and score the written weights")
+    parser.add_argument(
+        "--eval-real", action="store_true", help="also run MediaPipe on real-photo videos and score the written weights"
+    )
     parser.add_argument("--eval-only", action="store_true", help="skip training; with --eval-real only")
     parser.add_argument("--pose-model", type=Path, default=Path("var/models/pose_landmarker_full.task"))
     for name, value in asdict(defaults).items():
@@ -283,8 +322,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if tracker is not None:
         mlflow = tracker[0]
         test = summary["test"]
-        mlflow.log_metrics({f"test_{h}_{m}": test[h][m] for h in ("posture", "gesture")
-                            for m in ("accuracy", "macro_f1")})
+        mlflow.log_metrics(
+            {f"test_{h}_{m}": test[h][m] for h in ("posture", "gesture") for m in ("accuracy", "macro_f1")}
+        )
         mlflow.log_artifact(str(weights))
         mlflow.log_artifact(str(report))
         mlflow.end_run()
