@@ -23,6 +23,7 @@ from server.sessions import routes as session_routes
 from server.sessions import whip as session_whip
 from server.settings import Settings
 from server.uploads import routes as upload_routes
+from server.uploads.expiry import uploads_ctx
 from storage.blobs import LocalBlobStore
 from storage.database import create_engine, session_factory
 
@@ -62,7 +63,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app[METRICS] = registry
     app[SIGNING_KEY] = settings.signing_key()
     app[BLOBS] = LocalBlobStore(settings.resolved_blob_dir)
-    app.cleanup_ctx.extend([_database_ctx, _redis_ctx, analysis_ctx, live_ctx])
+    app.cleanup_ctx.extend([_database_ctx, _redis_ctx, uploads_ctx, analysis_ctx, live_ctx])
     app.add_routes(ops.routes)
     app.add_routes(auth_routes.routes)
     app.add_routes(session_routes.routes)
