@@ -29,9 +29,14 @@ def fake_analyze(path: Path, models_dir: Path, options: dict[str, Any], progress
     """Probe the file like the real analysis (bad files raise ``MediaFileError``) and return a tiny report.
 
     Options: ``hold_dir`` — the first run anywhere creates ``<hold_dir>/started`` and then blocks forever (to be
-    killed); ``explode`` — raise ``RuntimeError`` (a transient error).
+    killed; ``stubborn`` also ignores the soft time limit there); ``explode`` — raise ``RuntimeError`` (a
+    transient error); ``soft_limit`` — raise Celery's ``SoftTimeLimitExceeded`` as its soft time limit would.
     """
     info = probe(path)
+    if options.get("soft_limit"):
+        from celery.exceptions import SoftTimeLimitExceeded
+
+        raise SoftTimeLimitExceeded()
     if options.get("explode"):
         raise RuntimeError("simulated transient failure")
     hold_dir = options.get("hold_dir")
@@ -39,7 +44,7 @@ def fake_analyze(path: Path, models_dir: Path, options: dict[str, Any], progress
         marker = Path(hold_dir) / "started"
         if not marker.exists():
             marker.write_text(str(os.getpid()))
-            threading.Event().wait()
+            _block_forever(ignore_soft_limit=bool(options.get("stubborn")))
     for step in range(5):
         progress("fake", step / 4)
     return {
@@ -51,6 +56,18 @@ def fake_analyze(path: Path, models_dir: Path, options: dict[str, Any], progress
         "worker_pid": os.getpid(),
         "warnings": [],
     }
+
+
+def _block_forever(ignore_soft_limit: bool) -> None:
+    """Block like a hung native call; ``ignore_soft_limit`` also swallows Celery's soft time limit."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    while True:
+        try:
+            threading.Event().wait()
+        except SoftTimeLimitExceeded:
+            if not ignore_soft_limit:
+                raise
 
 
 def tone_recording(path: Path, seconds: float = 1.0) -> Path:

@@ -61,7 +61,7 @@ class Env:
             **overrides,
         )
 
-    def start_worker(self, options: dict[str, Any]) -> subprocess.Popen[bytes]:
+    def start_worker(self, options: dict[str, Any], **extra_env: str) -> subprocess.Popen[bytes]:
         env = {
             **os.environ,
             "PODIUM_DATA_DIR": str(self.tmp_path / "var"),
@@ -71,6 +71,7 @@ class Env:
             "PODIUM_JOBS_ANALYZER": FAKE_ANALYZER,
             "PODIUM_JOBS_VISIBILITY_TIMEOUT_S": str(VISIBILITY_S),
             "PODIUM_ANALYSIS_OPTIONS": json.dumps(options),
+            **extra_env,
         }
         log = (self.tmp_path / f"worker{len(self.workers)}.log").open("wb")
         proc = subprocess.Popen(
@@ -179,3 +180,16 @@ async def test_job_of_a_killed_worker_completes_on_a_second_worker(aiohttp_clien
     assert snap.job is not None and snap.job.attempts == 2
     assert snap.session.state is SessionState.ANALYZED and len(snap.reports) == 1
     assert snap.reports[0].report["worker_pid"] != int((env.hold / "started").read_text())
+
+
+async def test_hard_time_limit_kills_the_job_and_fails_it(aiohttp_client: Any, env: Env) -> None:
+    session_id = await _seed(env, tone_recording(env.tmp_path / "talk.webm"))
+    await _enqueue(aiohttp_client, env, [session_id])
+
+    options = {"hold_dir": str(env.hold), "stubborn": True}
+    env.start_worker(options, PODIUM_JOBS_SOFT_TIME_LIMIT_S="1", PODIUM_JOBS_TIME_LIMIT_S="2")
+    await _wait(lambda: job_state(env.database_url, session_id) == "failed", 60, "the job to fail\n" + env.logs())
+    snap = await _snapshot(env, session_id)
+
+    assert snap.job is not None and snap.job.error == "the analysis was stopped after 2 s (time limit)"
+    assert snap.job.attempts == 1 and snap.session.state is SessionState.FAILED and snap.reports == []

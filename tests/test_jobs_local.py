@@ -148,6 +148,22 @@ def test_transient_error_is_retried_with_backoff_then_given_up(tmp_path: Path) -
     assert snap.session.state is SessionState.FAILED
 
 
+def test_soft_time_limit_fails_the_job_without_retry(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    upgrade(url)
+    blobs = tmp_path / "blobs"
+    seeded = asyncio.run(seed_session(url, blobs, tone_recording(tmp_path / "talk.webm")))
+    task = SimpleNamespace(request=SimpleNamespace(retries=0), retry=_must_not_retry)
+
+    outcome = execute(
+        task, _config(url, blobs, soft_limit=True), Settings(jobs_soft_time_limit_s=60), seeded.session_id
+    )  # type: ignore[arg-type]
+    snap = asyncio.run(snapshot(url, seeded.session_id))
+
+    assert outcome == "failed" and snap.job is not None and snap.job.state is JobState.FAILED
+    assert snap.job.error == "the analysis took longer than 60 s"
+
+
 async def test_queue_refuses_a_second_job_while_one_is_active(database_url: str, tmp_path: Path) -> None:
     seeded = await seed_session(database_url, tmp_path / "blobs", None)
     engine = create_engine(database_url)

@@ -11,7 +11,7 @@ import os
 from typing import Any
 
 from celery import Celery, Task
-from celery.exceptions import SoftTimeLimitExceeded
+from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 
 from server.analysis.job import JobConfig, TransientJobError, fail_job, note_retry, run_analysis_job
 from server.settings import Settings
@@ -49,6 +49,25 @@ def celery_config(settings: Settings) -> dict[str, Any]:
     }
 
 
+class AnalysisTask(Task):  # type: ignore[misc]
+    """Records a job as failed when Celery itself gives up on it (e.g. the hard time limit killed the process)."""
+
+    podium_config: JobConfig
+    podium_settings: Settings
+
+    def on_failure(self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
+        if not args:
+            return
+        if isinstance(exc, TimeLimitExceeded):
+            reason = f"the analysis was stopped after {self.podium_settings.jobs_time_limit_s:.0f} s (time limit)"
+        else:
+            reason = f"{type(exc).__name__}: {exc}"
+        try:
+            fail_job(self.podium_config, str(args[0]), reason)
+        except Exception:
+            log.exception("could not record the failure of analysis task %s", task_id)
+
+
 def make_celery(settings: Settings) -> Celery:
     """A Celery app with the analysis task registered (the same app sends and executes)."""
     if not settings.redis_url:
@@ -57,7 +76,14 @@ def make_celery(settings: Settings) -> Celery:
     app.conf.update(celery_config(settings))
     config = JobConfig.from_settings(settings)
 
-    @app.task(bind=True, name=TASK_NAME, max_retries=settings.jobs_max_retries)  # type: ignore[untyped-decorator]
+    @app.task(  # type: ignore[untyped-decorator]
+        bind=True,
+        name=TASK_NAME,
+        base=AnalysisTask,
+        max_retries=settings.jobs_max_retries,
+        podium_config=config,
+        podium_settings=settings,
+    )
     def run(task: Task, session_id: str) -> str:
         return execute(task, config, settings, session_id)
 
