@@ -53,7 +53,9 @@ def generate_talk(path: Path, duration_s: float, fps: float, seed: int = 0) -> P
         tilt_deg=sway_keyframes(6.0, 11.0, duration_s, step_s=0.5),
         absent=((duration_s * 0.6, duration_s * 0.6 + 8.0),),
     )
-    write_video(path, script, audio=audio, sample_rate=SAMPLE_RATE)
+    partial = path.with_suffix(".partial.webm")
+    write_video(partial, script, audio=audio, sample_rate=SAMPLE_RATE)
+    partial.replace(path)
     return path
 
 
