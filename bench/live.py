@@ -29,7 +29,8 @@ from typing import Any
 import numpy as np
 
 from media.config import MediaConfig
-from media.live_session import LiveSession, pose_feedback, to_rgb
+from media.feedback import pose_feedback
+from media.live_session import LiveSession, to_rgb
 from media.sampler import RateSampler, fit_within
 from media.session_registry import LiveSessionRegistry
 from media.workers import MediaWorkers

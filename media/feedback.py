@@ -10,6 +10,11 @@ import math
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar, Literal
 
+from inference.body.live import LiveBodyUpdate
+from inference.pose.types import PoseResult
+from inference.speech.live_tracker import LiveSpeechUpdate
+from inference.voice.types import VoiceSummary
+
 FEEDBACK_VERSION = 1
 MessageType = Literal["voice", "pose", "speech", "alert", "session"]
 
@@ -113,3 +118,54 @@ KEYPOINTS: dict[str, int] = {
     "right_hip": 24,
 }
 """MediaPipe landmark indices included in :class:`PoseFeedback` (x, y, visibility)."""
+
+
+def voice_feedback(summary: VoiceSummary) -> VoiceFeedback:
+    """The ``voice`` message for one analyser summary."""
+
+    def finite(x: float) -> float | None:
+        return x if math.isfinite(x) else None
+
+    return VoiceFeedback(
+        t_s=summary.t_s,
+        speaking=summary.speaking,
+        loudness_dbfs=finite(summary.dbfs),
+        pitch_hz=finite(summary.pitch_hz),
+        pitch_variety_st=finite(summary.pitch_variation_st),
+        speech_ratio=summary.speech_ratio,
+        pause_s=summary.current_pause_s,
+    )
+
+
+def speech_feedback(update: LiveSpeechUpdate) -> SpeechFeedback:
+    """The ``speech`` message for one transcribed utterance."""
+    return SpeechFeedback(
+        t_s=update.t_s,
+        end_s=update.end_s,
+        text=update.text,
+        words=tuple((w.text.strip(), w.start_s, w.end_s) for w in update.words),
+        wpm=update.wpm,
+        fillers=tuple((f.text, f.start_s, f.end_s) for f in update.new_fillers),
+        lexical_fillers=update.new_lexical_fillers,
+        pauses=update.new_pauses,
+        filler_count=update.filler_count,
+        word_count=update.word_count,
+    )
+
+
+def pose_feedback(
+    result: PoseResult, infer_ms: float | None = None, body: LiveBodyUpdate | None = None
+) -> PoseFeedback:
+    """The ``pose`` message for one estimator result (a few key points, normalised x, y and visibility)."""
+    keypoints = None
+    if result.landmarks is not None:
+        lm = result.landmarks
+        keypoints = {name: (float(lm[i, 0]), float(lm[i, 1]), float(lm[i, 3])) for name, i in KEYPOINTS.items()}
+    return PoseFeedback(
+        t_s=result.t_s,
+        person_visible=result.person_visible,
+        keypoints=keypoints,
+        infer_ms=infer_ms,
+        features=body.features if body is not None else None,
+        labels=body.labels if body is not None else None,
+    )

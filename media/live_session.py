@@ -18,25 +18,14 @@ from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSession
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from aiortc.rtcdatachannel import RTCDataChannel
 
-from inference.body.live import LiveBodyUpdate
-from inference.pose.types import PoseResult
-from inference.speech.live_tracker import LiveSpeechTracker, LiveSpeechUpdate
+from inference.speech.live_tracker import LiveSpeechTracker
 from inference.speech.types import Utterance
 from inference.voice.analyzer import VoiceAnalyzer
-from inference.voice.types import VoiceSummary
 from media import metrics
 from media.config import MediaConfig
 from media.errors import AlreadyPublishing, SdpInvalid, SessionClosed
 from media.fanout import FanoutHub, Subscription
-from media.feedback import (
-    KEYPOINTS,
-    AlertFeedback,
-    Feedback,
-    PoseFeedback,
-    SessionFeedback,
-    SpeechFeedback,
-    VoiceFeedback,
-)
+from media.feedback import AlertFeedback, Feedback, SessionFeedback, pose_feedback, speech_feedback, voice_feedback
 from media.ratelimit import FeedbackScheduler
 from media.recorder import Recorder, RecordingResult
 from media.sampler import LatestSlot, RateSampler, fit_within
@@ -412,54 +401,3 @@ class LiveSession:
 def to_rgb(frame: av.VideoFrame, width: int, height: int) -> np.ndarray:
     """``frame`` scaled to ``width``×``height`` as an ``H×W×3`` uint8 RGB array."""
     return frame.reformat(width=width, height=height, format="rgb24").to_ndarray()
-
-
-def voice_feedback(summary: VoiceSummary) -> VoiceFeedback:
-    """The ``voice`` message for one analyser summary."""
-
-    def finite(x: float) -> float | None:
-        return x if math.isfinite(x) else None
-
-    return VoiceFeedback(
-        t_s=summary.t_s,
-        speaking=summary.speaking,
-        loudness_dbfs=finite(summary.dbfs),
-        pitch_hz=finite(summary.pitch_hz),
-        pitch_variety_st=finite(summary.pitch_variation_st),
-        speech_ratio=summary.speech_ratio,
-        pause_s=summary.current_pause_s,
-    )
-
-
-def speech_feedback(update: LiveSpeechUpdate) -> SpeechFeedback:
-    """The ``speech`` message for one transcribed utterance."""
-    return SpeechFeedback(
-        t_s=update.t_s,
-        end_s=update.end_s,
-        text=update.text,
-        words=tuple((w.text.strip(), w.start_s, w.end_s) for w in update.words),
-        wpm=update.wpm,
-        fillers=tuple((f.text, f.start_s, f.end_s) for f in update.new_fillers),
-        lexical_fillers=update.new_lexical_fillers,
-        pauses=update.new_pauses,
-        filler_count=update.filler_count,
-        word_count=update.word_count,
-    )
-
-
-def pose_feedback(
-    result: PoseResult, infer_ms: float | None = None, body: LiveBodyUpdate | None = None
-) -> PoseFeedback:
-    """The ``pose`` message for one estimator result (a few key points, normalised x, y and visibility)."""
-    keypoints = None
-    if result.landmarks is not None:
-        lm = result.landmarks
-        keypoints = {name: (float(lm[i, 0]), float(lm[i, 1]), float(lm[i, 3])) for name, i in KEYPOINTS.items()}
-    return PoseFeedback(
-        t_s=result.t_s,
-        person_visible=result.person_visible,
-        keypoints=keypoints,
-        infer_ms=infer_ms,
-        features=body.features if body is not None else None,
-        labels=body.labels if body is not None else None,
-    )

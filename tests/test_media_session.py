@@ -8,7 +8,8 @@ import pytest
 
 from media.config import MediaConfig
 from media.errors import AlreadyPublishing, NoUsableCodec, SdpInvalid, SdpTooLarge, SessionNotFound
-from media.live_session import LiveSession, pose_feedback, voice_feedback
+from media.feedback import pose_feedback, voice_feedback
+from media.live_session import LiveSession
 from media.session_registry import LiveSessionRegistry
 from media.workers import MediaWorkers
 
