@@ -79,7 +79,7 @@ def openapi_spec(app: web.Application, title: str, version: str) -> dict[str, An
     paths: dict[str, dict[str, Any]] = {}
     for route in app.router.routes():
         doc = getattr(route.handler, _ATTR, None)
-        if doc is None or route.resource is None:
+        if doc is None or route.resource is None or route.method == "HEAD":
             continue
         paths.setdefault(route.resource.canonical, {})[route.method.lower()] = _operation(doc, schemas)
     return {

@@ -53,3 +53,9 @@ async def test_openapi_documents_the_auth_api(client: TestClient) -> None:
     assert "security" not in register
     assert spec["paths"]["/api/v1/me"]["get"]["security"] == [{"bearer": []}]
     assert "TokenResponse" in spec["components"]["schemas"]
+
+
+async def test_openapi_lists_no_implicit_head_routes(client: TestClient) -> None:
+    spec = await (await client.get("/api/v1/openapi.json")).json()
+    assert all("head" not in ops for ops in spec["paths"].values())
+    assert "post" in spec["paths"]["/api/v1/sessions/{session_id}/whip"]
