@@ -112,6 +112,7 @@ def server_env(workdir: Path, port: int) -> dict[str, str]:
         PODIUM_HOST="127.0.0.1",
         PODIUM_PORT=str(port),
         PODIUM_SECRET_KEY="browser-test-secret-key-0123456789abcdef",
+        PODIUM_JOBS_ANALYZER="tests.jobs_support:fake_analyze",
     )
     env.setdefault("PODIUM_MODELS_DIR", str(REPO_ROOT / "var" / "models"))
     env.pop("PODIUM_DATABASE_URL", None)

@@ -41,7 +41,14 @@ def test_whip_publish_gets_201_answer_and_location(report: tuple[dict[str, Any],
     assert r["location"] == f"/api/v1/sessions/{r['session_id']}/whip/publisher"
     assert r["state_while_live"] == "live"
     assert r["delete_status"] == 200
-    assert r["final_state"] == "ended"
+    assert r["state_after_delete"] in ("ended", "analyzing", "analyzed")
+
+
+def test_ended_live_session_is_analysed_into_a_report(report: tuple[dict[str, Any], Path]) -> None:
+    r, _ = report
+    assert r["analysis"]["state"] == "succeeded", r["analysis"]
+    assert r["final_state"] == "analyzed"
+    assert r["report_status"] == 200
 
 
 def test_live_feedback_on_data_channel_and_sse(report: tuple[dict[str, Any], Path]) -> None:

@@ -53,8 +53,27 @@ async def _bad_requests(http: aiohttp.ClientSession, whip: str, auth: dict[str, 
     return {name: {"status": r.status, "body": await _json(r)} for name, r in checks.items()}
 
 
+async def _wait_for_analysis(http: aiohttp.ClientSession, session_url: str, auth: dict[str, str]) -> dict[str, Any]:
+    """Poll the analysis job (a client has no other way to learn it finished) until it is done."""
+    job: dict[str, Any] = {}
+    for _ in range(300):
+        response = await http.get(session_url + "/analysis", headers=auth)
+        if response.status == 200:
+            job = await _json(response)
+            if job["state"] in ("succeeded", "failed"):
+                return job
+        await asyncio.sleep(0.2)
+    return job
+
+
 async def scenario(args: argparse.Namespace) -> dict[str, Any]:
-    settings = Settings(data_dir=args.data_dir, models_dir=args.models_dir, port=PORT, no_media_timeout_s=5.0)
+    settings = Settings(
+        data_dir=args.data_dir,
+        models_dir=args.models_dir,
+        port=PORT,
+        no_media_timeout_s=5.0,
+        jobs_analyzer="tests.jobs_support:fake_analyze",
+    )
     await upgrade_async(settings.resolved_database_url)
     runner = web.AppRunner(create_app(settings))
     await runner.setup()
@@ -96,8 +115,11 @@ async def scenario(args: argparse.Namespace) -> dict[str, Any]:
             report["delete_status"] = deleted.status
             await asyncio.wait_for(observer, 10)
             await publisher.close()
-            final = await _json(await http.get(BASE + f"/api/v1/sessions/{created['id']}", headers=auth))
-            report["final_state"] = final["state"]
+            session_url = BASE + f"/api/v1/sessions/{created['id']}"
+            report["state_after_delete"] = (await _json(await http.get(session_url, headers=auth)))["state"]
+            report["analysis"] = await _wait_for_analysis(http, session_url, auth)
+            report["final_state"] = (await _json(await http.get(session_url, headers=auth)))["state"]
+            report["report_status"] = (await http.get(session_url + "/report", headers=auth)).status
             report["again"] = (
                 await http.post(whip, data=offer, headers={"Content-Type": "application/sdp", **auth})
             ).status
