@@ -91,9 +91,13 @@ async def _publisher(seconds: float) -> asyncio.subprocess.Process:
     )
 
 
-async def run_mode(mode: str, k: int, seconds: float, model: Path, out: Path) -> dict[str, Any]:
+async def run_mode(
+    mode: str, k: int, seconds: float, model: Path, out: Path, pose_workers: int = 1
+) -> dict[str, Any]:
     """Run one mode and return its measurements."""
-    config = MediaConfig(pose_model_path=model, recordings_dir=out / mode, no_media_timeout_s=30)
+    config = MediaConfig(
+        pose_model_path=model, recordings_dir=out / mode, no_media_timeout_s=30, pose_workers=pose_workers
+    )
     workers = MediaWorkers(config)
     await workers.warm_up()
     registry = LiveSessionRegistry(config, workers)
@@ -101,10 +105,9 @@ async def run_mode(mode: str, k: int, seconds: float, model: Path, out: Path) ->
     if mode == "inline":
         from inference.pose.mediapipe_estimator import MediaPipePoseEstimator
 
-        workers.shutdown()
-        workers.pose = None
+        workers.disable_pose()
     me = os.getpid()
-    worker_pids = [p.pid for p in getattr(workers.pose, "_processes", {}).values()]
+    worker_pids = [p.pid for p in workers.pose_processes]
     rss_start = proc_rss_mb(me)
     procs = [await _publisher(seconds) for _ in range(k)]
     sessions: list[LiveSession] = []
@@ -189,7 +192,7 @@ async def main_async(args: argparse.Namespace) -> None:
     out = Path(tempfile.mkdtemp(prefix="podium-bench-"))
     results = []
     for mode in args.modes.split(","):
-        results.append(await run_mode(mode, args.publishers, args.seconds, model, out))
+        results.append(await run_mode(mode, args.publishers, args.seconds, model, out, args.pose_workers))
         print(json.dumps(results[-1]), flush=True)
     print_table(args.publishers, args.seconds, results)
 
@@ -200,6 +203,7 @@ def main() -> None:
     parser.add_argument("--seconds", "-n", type=float, default=20.0)
     parser.add_argument("--modes", default="workers,inline")
     parser.add_argument("--variant", default="lite", choices=["lite", "full", "heavy"])
+    parser.add_argument("--pose-workers", type=int, default=1, help="pose worker processes (PODIUM_WORKERS)")
     args = parser.parse_args()
     if os.environ.get("PODIUM_BENCH_NETNS") != "1":
         os.environ["PODIUM_BENCH_NETNS"] = "1"

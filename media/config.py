@@ -22,7 +22,7 @@ class MediaConfig:
     ice_servers: tuple[IceServer, ...] = ()
     max_sdp_bytes: int = 64 * 1024
     pose_fps: float = 10.0
-    pose_max_edge: int = 640
+    pose_max_edge: int = 320
     pose_model_path: Path | None = None
     pose_workers: int = 1
     speech_workers: int = 1

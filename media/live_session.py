@@ -173,7 +173,7 @@ class LiveSession:
                 if self._recorder is not None
                 else RecordingResult(None, 0.0, {}, 0, None, 0, 0)
             )
-            if self._pc is not None and self.workers.pose is not None:
+            if self._pc is not None and self.workers.pose_enabled:
                 with contextlib.suppress(Exception):
                     await self.workers.release_pose_stream(self.session_id)
             self.result = SessionResult(
@@ -234,7 +234,7 @@ class LiveSession:
         elif track.kind == "video":
             slot: LatestSlot[tuple[av.VideoFrame, float]] = LatestSlot()
             self._spawn(self._video_reader(track, slot), "video-reader")
-            if self.workers.pose is not None:
+            if self.workers.pose_enabled:
                 self._spawn(self._pose_analyser(slot), "pose")
 
     def _clock(self, frame: av.AudioFrame | av.VideoFrame, origin: list[float]) -> float:

@@ -11,7 +11,7 @@ import logging
 import multiprocessing
 import sys
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -108,8 +108,10 @@ def speech_worker_transcribe(utterance: Utterance) -> list[Word]:
 class MediaWorkers:
     """Owns the worker pools; create one per app and pass it to every session.
 
-    Pose is enabled when ``config.pose_model_path`` is set; speech when ``speech_factory`` is given.
-    ``pose_executor``/``speech_executor`` may be injected (e.g. a thread pool in tests or the benchmark).
+    Pose runs in ``config.pose_workers`` single-process pools when ``config.pose_model_path`` is set; each stream
+    sticks to one of them (the least busy when it starts), so its tracking and body-analysis state stay in one
+    process. Speech runs when ``speech_factory`` is given. ``pose_executors``/``speech_executor`` may be injected
+    (e.g. thread pools in tests).
     """
 
     def __init__(
@@ -117,18 +119,22 @@ class MediaWorkers:
         config: MediaConfig,
         speech_factory: SpeechFactory | None = None,
         *,
-        pose_executor: Executor | None = None,
+        pose_executors: Sequence[Executor] = (),
         speech_executor: Executor | None = None,
     ) -> None:
         ctx = multiprocessing.get_context("spawn")
-        self.pose: Executor | None = pose_executor
-        if self.pose is None and config.pose_model_path is not None:
-            self.pose = ProcessPoolExecutor(
-                max_workers=config.pose_workers,
-                mp_context=ctx,
-                initializer=pose_worker_init,
-                initargs=(str(Path(config.pose_model_path)),),
-            )
+        self._pose_pools: list[Executor] = list(pose_executors)
+        if not self._pose_pools and config.pose_model_path is not None:
+            self._pose_pools = [
+                ProcessPoolExecutor(
+                    max_workers=1,
+                    mp_context=ctx,
+                    initializer=pose_worker_init,
+                    initargs=(str(Path(config.pose_model_path)),),
+                )
+                for _ in range(max(1, config.pose_workers))
+            ]
+        self._stream_pool: dict[str, int] = {}
         self.speech: Executor | None = speech_executor
         if self.speech is None and speech_factory is not None:
             self.speech = ProcessPoolExecutor(
@@ -138,13 +144,36 @@ class MediaWorkers:
                 initargs=(speech_factory,),
             )
 
+    @property
+    def pose_enabled(self) -> bool:
+        return bool(self._pose_pools)
+
+    @property
+    def pose_processes(self) -> list[Any]:
+        """The pose worker processes (for resource accounting in benchmarks)."""
+        return [p for pool in self._pose_pools for p in (getattr(pool, "_processes", None) or {}).values()]
+
+    def disable_pose(self) -> None:
+        """Stop the pose pools and run without pose (the benchmark's inline baseline does its own)."""
+        for pool in self._pose_pools:
+            pool.shutdown(wait=True, cancel_futures=True)
+        self._pose_pools = []
+
+    def _pose_pool(self, stream_id: str) -> Executor:
+        index = self._stream_pool.get(stream_id)
+        if index is None:
+            load = [0] * len(self._pose_pools)
+            for i in self._stream_pool.values():
+                load[i] += 1
+            index = self._stream_pool[stream_id] = load.index(min(load))
+        return self._pose_pools[index]
+
     async def _call(self, executor: Executor, fn: Callable[..., Any], *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(executor, fn, *args)
 
     async def warm_up(self) -> None:
         """Start the worker processes and load their models (call once at app start-up)."""
-        if self.pose is not None:
-            await self._call(self.pose, tensorflow_loaded_in_worker)
+        await asyncio.gather(*(self._call(pool, tensorflow_loaded_in_worker) for pool in self._pose_pools))
         if self.speech is not None:
             await self._call(self.speech, tensorflow_loaded_in_worker)
 
@@ -152,16 +181,16 @@ class MediaWorkers:
         self, image_rgb: np.ndarray, t_s: float, stream_id: str
     ) -> tuple[PoseResult, float, LiveBodyUpdate]:
         """Pose of one RGB frame, the worker-side inference time in ms, and the stream's body analysis."""
-        assert self.pose is not None
         result: tuple[PoseResult, float, LiveBodyUpdate] = await self._call(
-            self.pose, pose_worker_estimate, image_rgb, t_s, stream_id
+            self._pose_pool(stream_id), pose_worker_estimate, image_rgb, t_s, stream_id
         )
         return result
 
     async def release_pose_stream(self, stream_id: str) -> None:
-        """Forget a session's tracking state in the pose worker(s)."""
-        if isinstance(self.pose, ProcessPoolExecutor):
-            await self._call(self.pose, pose_worker_release, stream_id)
+        """Forget a session's tracking state in its pose worker."""
+        index = self._stream_pool.pop(stream_id, None)
+        if index is not None and isinstance(self._pose_pools[index], ProcessPoolExecutor):
+            await self._call(self._pose_pools[index], pose_worker_release, stream_id)
 
     async def transcribe(self, utterance: Utterance) -> list[Word]:
         """Words of one utterance from the speech worker."""
@@ -170,14 +199,12 @@ class MediaWorkers:
         return words
 
     async def tensorflow_loaded_in_pose_worker(self) -> bool:
-        """Diagnostic for tests."""
-        if self.pose is None:
-            return False
-        loaded: bool = await self._call(self.pose, tensorflow_loaded_in_worker)
-        return loaded
+        """Diagnostic for tests: whether any pose worker loaded TensorFlow."""
+        loaded = await asyncio.gather(*(self._call(p, tensorflow_loaded_in_worker) for p in self._pose_pools))
+        return any(loaded)
 
     def shutdown(self) -> None:
         """Stop the worker processes (cancelling queued work)."""
-        for ex in (self.pose, self.speech):
+        for ex in [*self._pose_pools, self.speech]:
             if ex is not None:
                 ex.shutdown(wait=True, cancel_futures=True)

@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     pose_fps: float = Field(10.0, description="Frames per second sent to pose estimation.")
     pose_model: str = Field("lite", description="Pose model variant: lite, full or heavy.")
     live_asr: bool = Field(True, description="Transcribe speech live (Whisper in a worker process).")
-    workers: int = Field(1, description="Inference worker processes.")
+    workers: int = Field(2, description="Pose worker processes; each live stream sticks to one of them.")
     preload_models: bool = Field(True, description="Start inference workers and load models at start-up.")
     cors_origin: str = Field("*", description="Access-Control-Allow-Origin for the API (bearer tokens only).")
     shutdown_timeout_s: float = Field(10.0, description="Grace period for open sessions at shutdown.")
