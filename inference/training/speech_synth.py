@@ -29,6 +29,8 @@ from typing import Any, Literal
 
 import numpy as np
 
+from inference.voice.types import Pause as Interval
+
 SAMPLE_RATE = 16_000
 
 FillerKind = Literal["um", "uh", "er", "ah", "hmm"]
@@ -123,18 +125,6 @@ class TruthWord:
     start_s: float
     end_s: float
     is_filler: bool = False
-
-
-@dataclass(frozen=True)
-class Interval:
-    """A time span in seconds."""
-
-    start_s: float
-    end_s: float
-
-    @property
-    def duration_s(self) -> float:
-        return self.end_s - self.start_s
 
 
 @dataclass(frozen=True)
