@@ -71,11 +71,11 @@ def migrated_postgres_url(postgres_url: str) -> str:
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A migrated database URL, once per backend."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'podium.db'}"
-        upgrade(url)
-        return url
-    url: str = request.getfixturevalue("migrated_postgres_url")
-    return url
+        sqlite_url = f"sqlite:///{tmp_path / 'podium.db'}"
+        upgrade(sqlite_url)
+        return sqlite_url
+    postgres: str = request.getfixturevalue("migrated_postgres_url")
+    return postgres
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ SPEECH_DIMS = ("pace", "fillers", "pauses", "volume", "vocal_variety")
 BODY_DIMS = ("posture", "gestures", "facing", "framing")
 
 
-def dims(report: dict) -> dict[str, float | None]:
+def dims(report: dict) -> dict[str, Any]:
     return {d: v["score"] for d, v in score_report(report)["dimensions"].items()}
 
 

@@ -105,7 +105,11 @@ async def scenario(args: argparse.Namespace) -> dict[str, Any]:
             state_live = await _json(await http.get(BASE + f"/api/v1/sessions/{created['id']}", headers=auth))
             report["state_while_live"] = state_live["state"]
             speech_seen = asyncio.Event()
-            publisher.channel.on("message", lambda data: '"type":"speech"' in data and speech_seen.set())
+            def on_message(data: str) -> None:
+                if '"type":"speech"' in data:
+                    speech_seen.set()
+
+            publisher.channel.on("message", on_message)
             await asyncio.sleep(args.seconds)
             try:
                 await asyncio.wait_for(speech_seen.wait(), args.speech_timeout)
