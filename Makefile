@@ -46,8 +46,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy server media inference storage bench tests
 
+# Benchmarks print markdown tables (they take minutes each); see the README for the latest figures.
+BENCHES := live live_speech pose speech_accuracy analysis
 bench: setup
-	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@for b in $(BENCHES); do echo "== bench.$$b"; $(BIN)/python -m bench.$$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
