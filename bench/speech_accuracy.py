@@ -20,7 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +98,7 @@ class ClipResult:
     word_errors: int
     words_true: int
     analysis_s: float
+    sweep: dict[float, tuple[int, int, int]] = field(default_factory=dict)
 
     @property
     def wpm_error(self) -> float:
@@ -165,6 +166,27 @@ def match_fillers(truth: SynthTruth, found: list[dict[str, Any]]) -> tuple[int, 
     return tp, len(found) - tp, len(truth.fillers) - tp
 
 
+SWEEP_THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 1.01)
+
+
+def keep_confident(fillers: list[dict[str, Any]], threshold: float) -> list[dict[str, Any]]:
+    """The fillers fusion keeps when acoustic-only events need ``threshold`` confidence (1.01: none kept)."""
+    return [f for f in fillers if f["source"] != "acoustic" or f["confidence"] >= threshold]
+
+
+def sweep_table(results: list[ClipResult]) -> str:
+    """Filler precision/recall/F1 per acoustic-only confidence threshold (run with ``--sweep``)."""
+    lines = ["| acoustic-only threshold | precision | recall | F1 |", "|---:|---:|---:|---:|"]
+    for t in SWEEP_THRESHOLDS:
+        tp, fp, fn = (sum(r.sweep[t][k] for r in results) for k in range(3))
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        label = "none kept" if t > 1 else f"{t:.2f}"
+        lines.append(f"| {label} | {p:.2f} | {r:.2f} | {f1:.2f} |")
+    return "\n".join(lines)
+
+
 def pauses_recalled(truth: SynthTruth, found: list[dict[str, Any]]) -> int:
     """Truth pauses covered at least ``PAUSE_MIN_OVERLAP`` by one reported pause."""
     hits = 0
@@ -188,6 +210,7 @@ def run_clip(index: int, rng: np.random.Generator, workdir: Path, models: Analys
     elapsed = time.perf_counter() - started
     speech = report["speech"]
     tp, fp, fn = match_fillers(clip.truth, speech["fillers"])
+    sweep = {t: match_fillers(clip.truth, keep_confident(speech["fillers"], t)) for t in SWEEP_THRESHOLDS}
     truth_words = [_norm(w.text) for w in clip.truth.lexical_words]
     est_words = [_norm(w["text"]) for w in speech["words"] if not w["filler"]]
     est_words = [w for w in est_words if w]
@@ -207,6 +230,7 @@ def run_clip(index: int, rng: np.random.Generator, workdir: Path, models: Analys
         word_errors=edit_distance(truth_words, est_words),
         words_true=len(truth_words),
         analysis_s=elapsed,
+        sweep=sweep,
     )
 
 
@@ -267,9 +291,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--models-dir", type=Path, default=Path("var/models"))
     parser.add_argument("--json", type=Path, help="also write per-clip results and the summary here")
     parser.add_argument("--verbose", action="store_true", help="print each clip's scores to stderr")
+    parser.add_argument(
+        "--sweep",
+        action="store_true",
+        help="keep every acoustic filler event and print F1 per confidence threshold (for calibration on a seed "
+        "other than the benchmark's)",
+    )
     args = parser.parse_args(argv)
     rng = np.random.default_rng(args.seed)
-    models = AnalysisModels(args.models_dir, AnalysisOptions(body=False))
+    options = AnalysisOptions(body=False)
+    if args.sweep:
+        options = options.model_copy(update={"min_acoustic_filler_confidence": 0.0})
+    models = AnalysisModels(args.models_dir, options)
     results: list[ClipResult] = []
     with tempfile.TemporaryDirectory(prefix="podium-bench-") as tmp:
         for i in range(args.clips):
@@ -287,6 +320,9 @@ def main(argv: list[str] | None = None) -> int:
     for warning in models.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(markdown(summary, results))
+    if args.sweep:
+        print()
+        print(sweep_table(results))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         payload = {"summary": summary, "clips": [r.__dict__ for r in results], "warnings": models.warnings}

@@ -19,6 +19,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from inference.speech.filler_fusion import FusionSettings
 from media.offline.body import BodyOptions, BodyReportBuilder
 from media.offline.decode import MediaInfo, decode_audio, iter_video_frames, probe
 from media.offline.errors import ModelsMissing
@@ -56,6 +57,12 @@ class AnalysisOptions(BaseModel):
     speech_timeline_window_s: float = Field(10.0, gt=0)
     min_pause_s: float = Field(1.0, gt=0)
     allow_truncated: bool = False
+    min_acoustic_filler_confidence: float = Field(
+        FusionSettings().min_acoustic_confidence,
+        ge=0,
+        le=1,
+        description="Acoustic-only filler events below this confidence are dropped.",
+    )
 
 
 class AnalysisModels:
@@ -245,7 +252,11 @@ def _analyze_speech(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     samples = decode_audio(info, tracker.stage("decode_audio"))
     tracker.done("decode_audio")
-    speech_options = SpeechOptions(timeline_window_s=options.speech_timeline_window_s, min_pause_s=options.min_pause_s)
+    speech_options = SpeechOptions(
+        timeline_window_s=options.speech_timeline_window_s,
+        min_pause_s=options.min_pause_s,
+        fusion=FusionSettings(min_acoustic_confidence=options.min_acoustic_filler_confidence),
+    )
     tracker.stage("voice")
     voice = analyze_voice(samples, speech_options)
     tracker.done("voice")
