@@ -11,12 +11,11 @@ import torch
 
 from inference.body.classifier import ABSENT, DEFAULT_WEIGHTS, BodyClassifier
 from inference.body.model import IN_CHANNELS, BodyNet, normalize_windows
+from inference.training.body_camera import L_SHOULDER, R_SHOULDER
 from inference.training.body_synth import (
     GESTURES,
-    L_SHOULDER,
     POSTURES,
     PURPOSEFUL,
-    R_SHOULDER,
     STILL,
     TILTED,
     UPRIGHT,

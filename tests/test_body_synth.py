@@ -5,18 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from inference.training.body_camera import L_EAR, L_SHOULDER, L_WRIST, R_EAR, R_SHOULDER, R_WRIST
 from inference.training.body_synth import (
     CROSSED,
     GESTURES,
     HIDDEN,
-    L_EAR,
-    L_SHOULDER,
-    L_WRIST,
     POSTURES,
     PURPOSEFUL,
-    R_EAR,
-    R_SHOULDER,
-    R_WRIST,
     STILL,
     TILTED,
     UPRIGHT,

@@ -24,23 +24,27 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from inference.training.body_camera import (
+    ARMS_CROSSED,
+    ARMS_FREE,
+    ARMS_HIDDEN,
+    L_ELBOW,
+    L_HIP,
+    L_SHOULDER,
+    L_WRIST,
+    corrupt,
+    guess_off_frame_hands,
+    project,
+    random_camera,
+    uniform,
+    visibility,
+)
+
 POSTURES: tuple[str, ...] = ("upright", "slouched_leaning", "tilted", "arms_crossed", "hands_hidden")
 GESTURES: tuple[str, ...] = ("still", "purposeful", "fidgeting")
 
 UPRIGHT, SLOUCHED, TILTED, CROSSED, HIDDEN = range(5)
 STILL, PURPOSEFUL, FIDGETING = range(3)
-_ARMS_FREE, _ARMS_CROSSED, _ARMS_HIDDEN = range(3)
-
-NOSE = 0
-L_EAR, R_EAR = 7, 8
-L_SHOULDER, R_SHOULDER = 11, 12
-L_ELBOW, R_ELBOW = 13, 14
-L_WRIST, R_WRIST = 15, 16
-L_HIP, R_HIP = 23, 24
-HAND_LANDMARKS: tuple[int, ...] = (15, 16, 17, 18, 19, 20, 21, 22)
-_FACE = tuple(range(11))
-_LEGS = tuple(range(25, 33))
-
 # Face points in the head frame (origin between the ears), for the person's left side (mirror for right).
 _FACE_OFFSETS = {
     0: (0.0, -0.01, 0.105),
@@ -88,10 +92,6 @@ def _apply(r: np.ndarray, v: np.ndarray) -> np.ndarray:
     return np.einsum("...ij,...j->...i", r, v)
 
 
-def _u(rng: np.random.Generator, lo: float, hi: float, n: int) -> np.ndarray:
-    return rng.uniform(lo, hi, (n,))
-
-
 def _waves(rng: np.random.Generator, t: np.ndarray, amp: np.ndarray, f_lo: float, f_hi: float) -> np.ndarray:
     """Sum of two random sinusoids per sample, peak amplitude about ``amp`` (shape ``(N,)``) → ``(N, T)``."""
     n = amp.shape[0]
@@ -125,19 +125,19 @@ def _sample_labels(
     posture = rng.integers(0, len(POSTURES), (n,))
     if posture_only is not None:
         posture[:] = posture_only
-    arms = np.full(n, _ARMS_FREE)
-    arms[posture == CROSSED] = _ARMS_CROSSED
-    arms[posture == HIDDEN] = _ARMS_HIDDEN
+    arms = np.full(n, ARMS_FREE)
+    arms[posture == CROSSED] = ARMS_CROSSED
+    arms[posture == HIDDEN] = ARMS_HIDDEN
     torso_issue = (posture == TILTED) | (posture == SLOUCHED)
     draw = rng.uniform(size=n)
-    arms[torso_issue & (draw < 0.125)] = _ARMS_CROSSED
-    arms[torso_issue & (draw >= 0.125) & (draw < 0.525)] = _ARMS_HIDDEN
+    arms[torso_issue & (draw < 0.125)] = ARMS_CROSSED
+    arms[torso_issue & (draw >= 0.125) & (draw < 0.525)] = ARMS_HIDDEN
     if gesture_only == PURPOSEFUL:
         if posture_only in (CROSSED, HIDDEN):
             raise ValueError("purposeful gestures need free arms")
-        arms[:] = _ARMS_FREE
+        arms[:] = ARMS_FREE
     gesture = np.where(rng.uniform(size=n) < 0.5, STILL, FIDGETING)
-    free = arms == _ARMS_FREE
+    free = arms == ARMS_FREE
     gesture[free & (rng.uniform(size=n) < 0.7)] = PURPOSEFUL
     if gesture_only is not None:
         gesture[:] = gesture_only
@@ -146,42 +146,42 @@ def _sample_labels(
 
 def _torso(rng: np.random.Generator, pose: _Pose, posture: np.ndarray, t: np.ndarray) -> None:
     n = posture.shape[0]
-    pose.lumbar_pitch[:] = _u(rng, -4, 4, n)[:, None]
-    pose.thor_pitch[:] = _u(rng, -3, 5, n)[:, None]
-    pose.roll[:] = _u(rng, -4, 4, n)[:, None]
-    pose.head_pitch[:] = _u(rng, -8, 8, n)[:, None]
-    pose.head_roll[:] = _u(rng, -6, 6, n)[:, None]
-    pose.head_yaw[:] = _u(rng, -20, 20, n)[:, None] + _waves(rng, t, _u(rng, 0, 8, n), 0.05, 0.3)
-    pose.yaw[:] = _u(rng, -25, 25, n)[:, None] + _waves(rng, t, _u(rng, 0, 4, n), 0.05, 0.2)
-    pose.elev[:] = _u(rng, -0.008, 0.008, n)[:, None, None] * np.array([1.0, -1.0])
-    pose.protract[:] = _u(rng, -0.01, 0.02, n)[:, None]
+    pose.lumbar_pitch[:] = uniform(rng, -4, 4, n)[:, None]
+    pose.thor_pitch[:] = uniform(rng, -3, 5, n)[:, None]
+    pose.roll[:] = uniform(rng, -4, 4, n)[:, None]
+    pose.head_pitch[:] = uniform(rng, -8, 8, n)[:, None]
+    pose.head_roll[:] = uniform(rng, -6, 6, n)[:, None]
+    pose.head_yaw[:] = uniform(rng, -20, 20, n)[:, None] + _waves(rng, t, uniform(rng, 0, 8, n), 0.05, 0.3)
+    pose.yaw[:] = uniform(rng, -25, 25, n)[:, None] + _waves(rng, t, uniform(rng, 0, 4, n), 0.05, 0.2)
+    pose.elev[:] = uniform(rng, -0.008, 0.008, n)[:, None, None] * np.array([1.0, -1.0])
+    pose.protract[:] = uniform(rng, -0.01, 0.02, n)[:, None]
 
     slouch = posture == SLOUCHED
     kind = rng.integers(0, 3, n)
     m = slouch & (kind == 0)
-    pose.lumbar_pitch[m] = _u(rng, 0, 8, n)[m, None]
-    pose.thor_pitch[m] = _u(rng, 15, 35, n)[m, None]
-    pose.head_pitch[m] = _u(rng, 10, 30, n)[m, None]
-    pose.protract[m] = _u(rng, 0.03, 0.07, n)[m, None]
+    pose.lumbar_pitch[m] = uniform(rng, 0, 8, n)[m, None]
+    pose.thor_pitch[m] = uniform(rng, 15, 35, n)[m, None]
+    pose.head_pitch[m] = uniform(rng, 10, 30, n)[m, None]
+    pose.protract[m] = uniform(rng, 0.03, 0.07, n)[m, None]
     m = slouch & (kind == 1)
-    pose.lumbar_pitch[m] = _u(rng, 15, 30, n)[m, None]
-    pose.thor_pitch[m] = _u(rng, 0, 8, n)[m, None]
-    pose.head_pitch[m] = _u(rng, -5, 15, n)[m, None]
+    pose.lumbar_pitch[m] = uniform(rng, 15, 30, n)[m, None]
+    pose.thor_pitch[m] = uniform(rng, 0, 8, n)[m, None]
+    pose.head_pitch[m] = uniform(rng, -5, 15, n)[m, None]
     m = slouch & (kind == 2)
-    pose.lumbar_pitch[m] = _u(rng, -25, -12, n)[m, None]
-    pose.thor_pitch[m] = _u(rng, -5, 0, n)[m, None]
-    pose.head_pitch[m] = _u(rng, -15, 5, n)[m, None]
+    pose.lumbar_pitch[m] = uniform(rng, -25, -12, n)[m, None]
+    pose.thor_pitch[m] = uniform(rng, -5, 0, n)[m, None]
+    pose.head_pitch[m] = uniform(rng, -15, 5, n)[m, None]
 
     tilt = posture == TILTED
     sign = np.where(rng.uniform(size=n) < 0.5, -1.0, 1.0)
     m = tilt & (kind == 0)
-    pose.roll[m] = (sign * _u(rng, 9, 22, n))[m, None]
+    pose.roll[m] = (sign * uniform(rng, 9, 22, n))[m, None]
     m = tilt & (kind == 1)
-    pose.head_roll[m] = (sign * _u(rng, 15, 30, n))[m, None]
+    pose.head_roll[m] = (sign * uniform(rng, 15, 30, n))[m, None]
     m = tilt & (kind == 2)
-    drop = (sign * _u(rng, 0.045, 0.09, n))[:, None, None] * np.array([1.0, -1.0])
+    drop = (sign * uniform(rng, 0.045, 0.09, n))[:, None, None] * np.array([1.0, -1.0])
     pose.elev[m] = np.broadcast_to(drop, pose.elev.shape)[m]
-    pose.head_roll[m] = (sign * _u(rng, 4, 12, n))[m, None]
+    pose.head_roll[m] = (sign * uniform(rng, 4, 12, n))[m, None]
 
 
 def _arm_rest(rng: np.random.Generator, pose: _Pose, arms: np.ndarray, gesture: np.ndarray) -> np.ndarray:
@@ -198,10 +198,10 @@ def _arm_rest(rng: np.random.Generator, pose: _Pose, arms: np.ndarray, gesture: 
         1: (both(10, 25), both(0, 8), both(45, 70), both(70, 100)),  # hands clasped in front
         2: (both(15, 35), both(5, 15), both(10, 35), both(70, 100)),  # speaker's ready position
         3: (
-            np.stack([_u(rng, 20, 40, n), _u(rng, 0, 12, n)], 1),
+            np.stack([uniform(rng, 20, 40, n), uniform(rng, 0, 12, n)], 1),
             both(3, 12),
             both(10, 30),
-            np.stack([_u(rng, 80, 110, n), _u(rng, 5, 30, n)], 1),
+            np.stack([uniform(rng, 80, 110, n), uniform(rng, 5, 30, n)], 1),
         ),  # one hand raised
     }
     flex, abd, rot, elb = (np.zeros((n, 2)) for _ in range(4))
@@ -212,13 +212,13 @@ def _arm_rest(rng: np.random.Generator, pose: _Pose, arms: np.ndarray, gesture: 
     for arr in (flex, abd, rot, elb):
         arr[swap] = arr[swap][:, ::-1]
 
-    crossed = arms == _ARMS_CROSSED
+    crossed = arms == ARMS_CROSSED
     flex[crossed] = both(30, 50)[crossed]
     abd[crossed] = both(-8, 5)[crossed]
     rot[crossed] = both(60, 85)[crossed]
     elb[crossed] = both(110, 140)[crossed]
 
-    hidden_kind = np.where(arms == _ARMS_HIDDEN, rng.choice(3, size=(n,), p=[0.25, 0.25, 0.5]), -1)
+    hidden_kind = np.where(arms == ARMS_HIDDEN, rng.choice(3, size=(n,), p=[0.25, 0.25, 0.5]), -1)
     m = hidden_kind == 0  # behind the back
     flex[m], abd[m], rot[m], elb[m] = both(-30, -15)[m], both(5, 15)[m], both(50, 80)[m], both(60, 90)[m]
     m = hidden_kind == 1  # in the pockets
@@ -240,10 +240,10 @@ def _motion(rng: np.random.Generator, pose: _Pose, gesture: np.ndarray, arms: np
         field: np.ndarray, mask: np.ndarray, lo: float, hi: float, f_lo: float, f_hi: float, sides: np.ndarray
     ) -> None:
         for side in (0, 1):
-            w = _waves(rng, t, _u(rng, lo, hi, n), f_lo, f_hi)
+            w = _waves(rng, t, uniform(rng, lo, hi, n), f_lo, f_hi)
             field[..., side] += np.where((mask & sides[:, side])[:, None], w, 0.0)
 
-    sway = np.where(purposeful, _u(rng, 0, 0.03, n), _u(rng, 0, 0.008, n))
+    sway = np.where(purposeful, uniform(rng, 0, 0.03, n), uniform(rng, 0, 0.008, n))
     pose.root[..., 0] += _waves(rng, t, sway, 0.1, 0.35)
     all_sides = np.ones((n, 2), bool)
     for field in (pose.flex, pose.abd, pose.rot, pose.elbow):
@@ -256,24 +256,24 @@ def _motion(rng: np.random.Generator, pose: _Pose, gesture: np.ndarray, arms: np
     add_arm(pose.abd, purposeful, 8, 25, 0.3, 1.2, sides)
     add_arm(pose.elbow, purposeful, 15, 40, 0.3, 1.2, sides)
     add_arm(pose.rot, purposeful, 10, 30, 0.3, 1.2, sides)
-    pose.head_yaw[:] += np.where(purposeful[:, None], _waves(rng, t, _u(rng, 0, 10, n), 0.1, 0.5), 0.0)
+    pose.head_yaw[:] += np.where(purposeful[:, None], _waves(rng, t, uniform(rng, 0, 10, n), 0.1, 0.5), 0.0)
 
-    visible_hands = (arms == _ARMS_FREE) | ((arms == _ARMS_CROSSED) & (rng.uniform(size=n) < 0.5))
+    visible_hands = (arms == ARMS_FREE) | ((arms == ARMS_CROSSED) & (rng.uniform(size=n) < 0.5))
     hands = fidget & visible_hands
     add_arm(pose.elbow, hands, 5, 12, 1.5, 4.0, all_sides)
     add_arm(pose.rot, hands, 6, 16, 1.5, 4.0, all_sides)
     add_arm(pose.flex, hands, 3, 8, 1.5, 4.0, all_sides)
     body = fidget & (~hands | (rng.uniform(size=n) < 0.5))
-    pose.root[..., 0] += np.where(body[:, None], _waves(rng, t, _u(rng, 0.015, 0.04, n), 0.8, 2.5), 0.0)
-    pose.head_yaw[:] += np.where(body[:, None], _waves(rng, t, _u(rng, 4, 10, n), 1.0, 3.0), 0.0)
-    pose.head_roll[:] += np.where(body[:, None], _waves(rng, t, _u(rng, 2, 5, n), 1.0, 3.0), 0.0)
-    pose.head_pitch[:] += np.where(body[:, None], _waves(rng, t, _u(rng, 3, 7, n), 1.0, 3.0), 0.0)
+    pose.root[..., 0] += np.where(body[:, None], _waves(rng, t, uniform(rng, 0.015, 0.04, n), 0.8, 2.5), 0.0)
+    pose.head_yaw[:] += np.where(body[:, None], _waves(rng, t, uniform(rng, 4, 10, n), 1.0, 3.0), 0.0)
+    pose.head_roll[:] += np.where(body[:, None], _waves(rng, t, uniform(rng, 2, 5, n), 1.0, 3.0), 0.0)
+    pose.head_pitch[:] += np.where(body[:, None], _waves(rng, t, uniform(rng, 3, 7, n), 1.0, 3.0), 0.0)
 
 
 def _skeleton(rng: np.random.Generator, pose: _Pose) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Forward kinematics → world points ``(N, T, 33, 3)``, thorax rotation and spine-mid point."""
     n, frames = pose.yaw.shape
-    s = _u(rng, 0.88, 1.12, n)[:, None, None]
+    s = uniform(rng, 0.88, 1.12, n)[:, None, None]
     pts = np.zeros((n, frames, 33, 3))
     r_pelvis = _rot(1, pose.yaw) @ _rot(2, 0.3 * pose.roll)
     r_lumbar = _rot(1, pose.yaw) @ _rot(2, pose.roll) @ _rot(0, pose.lumbar_pitch)
@@ -282,10 +282,10 @@ def _skeleton(rng: np.random.Generator, pose: _Pose) -> tuple[np.ndarray, np.nda
     spine_mid = root + _apply(r_lumbar, np.array([0.0, 0.26, 0.0])) * s
     neck = spine_mid + _apply(r_thor, np.array([0.0, 0.26, 0.0])) * s
 
-    hip_half = _u(rng, 0.12, 0.15, n)[:, None] * s[..., 0]
-    sh_half = _u(rng, 0.17, 0.21, n)[:, None] * s[..., 0]
-    upper = _u(rng, 0.27, 0.31, n)[:, None, None] * s
-    fore = _u(rng, 0.23, 0.27, n)[:, None, None] * s
+    hip_half = uniform(rng, 0.12, 0.15, n)[:, None] * s[..., 0]
+    sh_half = uniform(rng, 0.17, 0.21, n)[:, None] * s[..., 0]
+    upper = uniform(rng, 0.27, 0.31, n)[:, None, None] * s
+    fore = uniform(rng, 0.23, 0.27, n)[:, None, None] * s
     for k, side in enumerate((1.0, -1.0)):
         hip = root + _apply(r_pelvis, np.stack([side * hip_half, 0 * hip_half, 0 * hip_half], -1))
         knee = hip + _apply(r_pelvis, np.array([0.0, -0.45, 0.02])) * s
@@ -313,7 +313,7 @@ def _skeleton(rng: np.random.Generator, pose: _Pose) -> tuple[np.ndarray, np.nda
             pts[:, :, 17 + 2 * j + k] = wrist + _apply(r_fore, np.array(off)) * s
 
     r_head = r_thor @ _rot(1, pose.head_yaw) @ _rot(0, pose.head_pitch) @ _rot(2, pose.head_roll)
-    head_size = _u(rng, 0.92, 1.08, n)[:, None, None] * s
+    head_size = uniform(rng, 0.92, 1.08, n)[:, None, None] * s
     head = neck + _apply(r_thor, np.array([0.0, 0.07, -0.01])) * s + _apply(r_head, np.array([0.0, 0.11, 0.0])) * s
     for idx, off in _FACE_OFFSETS.items():
         pts[:, :, idx] = head + _apply(r_head, np.array(off)) * head_size
@@ -321,169 +321,6 @@ def _skeleton(rng: np.random.Generator, pose: _Pose) -> tuple[np.ndarray, np.nda
         x, y, z = _FACE_OFFSETS[left]
         pts[:, :, idx] = head + _apply(r_head, np.array([-x, y, z])) * head_size
     return pts, r_thor, spine_mid
-
-
-@dataclass(frozen=True)
-class _Camera:
-    pos: np.ndarray  # (N, 3)
-    right: np.ndarray
-    up: np.ndarray
-    fwd: np.ndarray
-    fx: np.ndarray  # (N,) focal length over image width
-    aspect: np.ndarray
-    roll: np.ndarray
-
-
-def _camera(rng: np.random.Generator, pts: np.ndarray, arms: np.ndarray, hidden_kind: np.ndarray) -> _Camera:
-    """Frames the person: top edge above the head, bottom edge chosen so hands are in or out of view."""
-    n = pts.shape[0]
-    aspect = np.where(rng.uniform(size=n) < 0.5, 4 / 3, 16 / 9)
-    hfov = _u(rng, 50, 78, n)
-    tan_h = np.tan(np.deg2rad(hfov) / 2)
-    tan_v = tan_h / aspect
-    head_top = pts[:, :, [0, 7, 8], 1].max(axis=(1, 2)) + 0.12
-    margin = np.where(rng.uniform(size=n) < 0.05, _u(rng, -0.1, 0.0, n), _u(rng, 0.02, 0.25, n))
-    top = head_top + margin
-    hands_y = pts[:, :, HAND_LANDMARKS, 1]
-    shoulder_y = pts[:, :, [L_SHOULDER, R_SHOULDER], 1].min(axis=(1, 2))
-    bottom = hands_y.min(axis=(1, 2)) - _u(rng, 0.04, 0.3, n)
-    below = hidden_kind == 2
-    bottom[below] = np.minimum(hands_y.max(axis=(1, 2)) + _u(rng, 0.06, 0.3, n), shoulder_y - 0.05)[below]
-    other_hidden = (arms == _ARMS_HIDDEN) & ~below
-    bottom[other_hidden] = _u(rng, -0.4, 0.25, n)[other_hidden]
-    bottom = np.minimum(bottom, shoulder_y - np.where(below, 0.05, 0.15))
-    dist = np.maximum((top - bottom) / (2 * tan_v), 0.45)
-    centre_y = (top + bottom) / 2
-    half_w = dist * tan_h
-    body_x = pts[:, :, [L_SHOULDER, R_SHOULDER], 0].mean(axis=(1, 2))
-    target = np.stack([body_x + _u(rng, -0.5, 0.5, n) * np.maximum(half_w - 0.3, 0.0), centre_y, np.zeros(n)], 1)
-    pos = target + np.stack([np.zeros(n), _u(rng, -0.3, 0.3, n) * dist, dist], 1)
-    fwd = target - pos
-    fwd /= np.linalg.norm(fwd, axis=1, keepdims=True)
-    right = np.cross(fwd, np.array([0.0, 1.0, 0.0]))
-    right /= np.linalg.norm(right, axis=1, keepdims=True)
-    up = np.cross(right, fwd)
-    return _Camera(pos, right, up, fwd, 0.5 / tan_h, aspect, _u(rng, -2, 2, n))
-
-
-def _project(cam: _Camera, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Perspective projection → ``(N, T, 33, 3)`` normalised ``x, y, z`` and camera depth."""
-    rel = pts - cam.pos[:, None, None, :]
-    xc = np.einsum("ntkc,nc->ntk", rel, cam.right)
-    yc = np.einsum("ntkc,nc->ntk", rel, cam.up)
-    depth = np.einsum("ntkc,nc->ntk", rel, cam.fwd)
-    a = np.deg2rad(cam.roll)[:, None, None]
-    xc, yc = xc * np.cos(a) - yc * np.sin(a), xc * np.sin(a) + yc * np.cos(a)
-    fx = cam.fx[:, None, None]
-    depth = np.maximum(depth, 0.05)
-    x = 0.5 + fx * xc / depth
-    y = 0.5 - fx * cam.aspect[:, None, None] * yc / depth
-    hip_depth = depth[:, :, [L_HIP, R_HIP]].mean(axis=2, keepdims=True)
-    z = (depth - hip_depth) * fx / hip_depth
-    return np.stack([x, y, z], -1), depth
-
-
-def _visibility(
-    rng: np.random.Generator,
-    xy: np.ndarray,
-    pts: np.ndarray,
-    r_thor: np.ndarray,
-    spine_mid: np.ndarray,
-    cam: _Camera,
-    arms: np.ndarray,
-    hidden_kind: np.ndarray,
-) -> np.ndarray:
-    n = xy.shape[0]
-    base = np.empty((n, 33))
-    base[:, :11] = rng.uniform(0.97, 0.999, (n, 11))
-    base[:, 11:13] = rng.uniform(0.95, 0.999, (n, 2))
-    base[:, 13:15] = rng.uniform(0.8, 0.99, (n, 2))
-    base[:, 15:23] = rng.uniform(0.6, 0.97, (n, 8))
-    base[:, 23:25] = rng.uniform(0.5, 0.9, (n, 2))
-    base[:, 25:] = rng.uniform(0.3, 0.8, (n, 8))
-    margin = np.minimum(np.minimum(xy[..., 0], 1 - xy[..., 0]), np.minimum(xy[..., 1], 1 - xy[..., 1]))
-    vis = base[:, None, :] / (1 + np.exp(np.clip(-(margin + 0.01) / 0.015, -50, 50)))
-
-    local = np.einsum("ntji,ntkj->ntki", r_thor, pts - spine_mid[:, :, None, :])
-    cam_local = np.einsum("ntji,ntj->nti", r_thor, cam.pos[:, None, :] - spine_mid)
-    behind = (
-        (local[..., 2] < -0.07)
-        & (np.abs(local[..., 0]) < 0.19)
-        & (local[..., 1] > -0.35)
-        & (local[..., 1] < 0.3)
-        & (cam_local[:, :, None, 2] > 0.2)
-    )
-    vis = np.where(behind, vis * rng.uniform(0.05, 0.3, vis.shape), vis)
-
-    hands = np.array(HAND_LANDMARKS)
-    pockets = hidden_kind == 1
-    vis[np.ix_(pockets, np.arange(vis.shape[1]), hands)] *= rng.uniform(0.05, 0.3, (int(pockets.sum()), 1, 8))
-    behind_back = hidden_kind == 0
-    vis[np.ix_(behind_back, np.arange(vis.shape[1]), hands)] *= rng.uniform(0.05, 0.3, (int(behind_back.sum()), 1, 8))
-    crossed = arms == _ARMS_CROSSED
-    under = rng.integers(0, 2, n)
-    for side in (0, 1):
-        m = crossed & (under == side)
-        vis[np.ix_(m, np.arange(vis.shape[1]), np.array(HAND_LANDMARKS[side::2]))] *= rng.uniform(
-            0.2, 0.7, (int(m.sum()), 1, 4)
-        )
-    vis += rng.normal(0, 0.01, vis.shape)
-    return np.clip(vis, 0.0, 1.0)
-
-
-def _guess_off_frame_hands(rng: np.random.Generator, lm: np.ndarray) -> None:
-    """In place: like MediaPipe, often report hands below the frame as guesses in front of the chest near the
-    bottom edge instead of where they really are, with any visibility up to 0.85, jumping between frames."""
-    n = lm.shape[0]
-    hands = np.array(HAND_LANDMARKS)
-    side = np.arange(len(HAND_LANDMARKS)) % 2
-    shoulder_x = lm[:, :, [L_SHOULDER, R_SHOULDER], 0]
-    guess_x = 0.5 * shoulder_x[:, :, side] + 0.5 * shoulder_x.mean(axis=-1, keepdims=True)
-    guess_x = guess_x + rng.normal(0, 0.03, (n, 1, hands.size))
-    guess_y = rng.uniform(0.78, 0.98, (n, 1, 1)) + rng.normal(0, 0.03, (n, 1, hands.size))
-    jump = rng.uniform(0.005, 0.2, (n, 1, 1)) * rng.normal(0, 1, (n, lm.shape[1], hands.size))
-    guess_y = guess_y + jump
-    guess_vis = rng.uniform(0.1, 0.85, (n, 1, hands.size))
-    swap = (lm[:, :, hands, 1] > 1.0) & (rng.uniform(size=(n,)) < 0.75)[:, None, None]
-    lm[:, :, hands, 0] = np.where(swap, guess_x, lm[:, :, hands, 0])
-    lm[:, :, hands, 1] = np.where(swap, guess_y, lm[:, :, hands, 1])
-    lm[:, :, hands, 3] = np.where(swap, guess_vis, lm[:, :, hands, 3])
-
-
-def _corrupt(rng: np.random.Generator, lm: np.ndarray) -> None:
-    """In place: jitter, per-landmark bias, jumping guesses for unseen landmarks, depth noise, glitches and
-    missing frames."""
-    n, frames = lm.shape[:2]
-    weight = np.ones(33)
-    weight[list(_FACE)] = 0.7
-    weight[13:15] = 1.5
-    weight[15:25] = 2.0
-    weight[list(_LEGS)] = 3.0
-    sigma = rng.uniform(0.0007, 0.003, (n, 1, 1)) * weight * (1 + 3 * (1 - lm[..., 3]))
-    lm[..., :2] += rng.normal(0, 1, (n, frames, 33, 2)) * sigma[..., None]
-    lm[..., :2] += rng.normal(0, 0.004, (n, 1, 33, 2))
-    off_frame = (np.minimum(lm[..., 0], 1 - lm[..., 0]) < -0.02) | (np.minimum(lm[..., 1], 1 - lm[..., 1]) < -0.02)
-    lm[..., :2] += np.where(off_frame[..., None], rng.normal(0, 0.04, (n, 1, 33, 2)), 0.0)
-    unsure = np.clip((0.5 - lm[..., 3]) / 0.5, 0.0, 1.0)
-    jumpy = np.where(rng.uniform(size=(n,)) < 0.7, rng.uniform(0.01, 0.25, (n,)), 0.0)[:, None, None]
-    lm[..., :2] += rng.normal(0, 1, (n, frames, 33, 2)) * (jumpy * unsure)[..., None]
-    lm[..., 2] = lm[..., 2] * rng.uniform(0.6, 1.4, (n, 1, 1)) + rng.normal(0, 0.02, (n, frames, 33))
-
-    glitch = np.flatnonzero(rng.uniform(size=n) < 0.1)
-    for i in glitch:
-        k = rng.integers(11, 25)
-        start = rng.integers(0, frames)
-        span = slice(start, start + rng.integers(1, 4))
-        lm[i, span, k, :2] += rng.normal(0, 0.04, 2)
-        lm[i, span, k, 3] *= 0.3
-
-    runs = np.flatnonzero(rng.uniform(size=n) < 0.12)
-    for i in runs:
-        length = rng.integers(1, 6)
-        start = rng.integers(0, frames - length + 1)
-        lm[i, start : start + length] = 0.0
-    scattered = rng.uniform(size=(n,)) < 0.05
-    lm[(scattered[:, None] & (rng.uniform(size=(n, frames)) < 0.1))] = 0.0
 
 
 def generate(
@@ -502,12 +339,12 @@ def generate(
     hidden_kind = _arm_rest(rng, pose, arms, gestures)
     _motion(rng, pose, gestures, arms, t)
     pts, r_thor, spine_mid = _skeleton(rng, pose)
-    cam = _camera(rng, pts, arms, hidden_kind)
-    xyz, _ = _project(cam, pts)
-    vis = _visibility(rng, xyz, pts, r_thor, spine_mid, cam, arms, hidden_kind)
+    cam = random_camera(rng, pts, arms, hidden_kind)
+    xyz, _ = project(cam, pts)
+    vis = visibility(rng, xyz, pts, r_thor, spine_mid, cam, arms, hidden_kind)
     lm = np.concatenate([xyz, vis[..., None]], axis=-1)
-    _guess_off_frame_hands(rng, lm)
-    _corrupt(rng, lm)
+    guess_off_frame_hands(rng, lm)
+    corrupt(rng, lm)
     return SynthBatch(
         lm.astype(np.float32), labels.astype(np.int64), gestures.astype(np.int64), cam.aspect.astype(np.float32)
     )
