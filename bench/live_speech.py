@@ -2,8 +2,8 @@
 
 One session at a time, all in this process and inside a private network namespace (re-executes itself under
 ``unshare -n`` when started outside one; needs root): a :class:`~media.session_registry.LiveSessionRegistry`
-with the Whisper speech worker configured as ``server/live.py`` does (``WhisperSpeechAnalyzer(model_dir,
-cpu_threads=1)`` in a spawned worker), and an aiortc publisher streaming a generated speech clip
+with the Whisper speech worker built exactly as the server builds it (``server.live.speech_factory``, in a
+spawned worker), and an aiortc publisher streaming a generated speech clip
 (:mod:`inference.training.speech_synth`: espeak-ng with known word times) in real time, optionally with a
 640×480 video track and the pose worker running as in a real session.
 
@@ -28,7 +28,6 @@ import asyncio
 import contextlib
 import difflib
 import fractions
-import functools
 import json
 import logging
 import os
@@ -300,16 +299,18 @@ async def run_config(
     verbose: bool = False,
 ) -> list[ClipRun]:
     """Stream every clip through one registry (one session at a time) and score it."""
-    from inference.asr.whisper import WhisperSpeechAnalyzer
-    from inference.assets.whisper_model import whisper_model_dir
     from media.config import MediaConfig
     from media.session_registry import LiveSessionRegistry
     from media.workers import MediaWorkers
+    from server.live import speech_factory
+    from server.settings import Settings
 
     config = MediaConfig(
         pose_model_path=pose_model, recordings_dir=out, no_media_timeout_s=30, voice_max_utterance_s=max_utterance_s
     )
-    factory = functools.partial(WhisperSpeechAnalyzer, whisper_model_dir(models_dir), cpu_threads=1)
+    factory = speech_factory(Settings(models_dir=models_dir))
+    if factory is None:
+        raise SystemExit(f"no Whisper model under {models_dir}: run `podium models`")
     workers = MediaWorkers(config, factory)
     await workers.warm_up()
     registry = LiveSessionRegistry(config, workers)
