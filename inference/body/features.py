@@ -65,9 +65,9 @@ class FeatureConfig:
     """Ear-to-ear distance as a fraction of the frame width above which the speaker is too close."""
     too_far_shoulder_width: float = 0.12
     head_top_margin: float = 0.0
+    """The estimated top of the head must be at least this far (fraction of height) below the top edge."""
     head_top_eye_units: float = 1.7
     """Skull top above the eyes, in eye-to-mouth distances."""
-    """The estimated top of the head must be at least this far (fraction of height) below the top edge."""
     facing_max_yaw: float = 0.45
     """Largest ``|yaw|`` (nose offset from the ear midpoint, in half ear distances) counted as facing."""
     fidget_cutoff_hz: float = 1.5
