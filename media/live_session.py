@@ -286,8 +286,8 @@ class LiveSession:
                 else:
                     t_out = t_s
                 voice.push(out.to_ndarray().reshape(-1), max(0.0, t_out))
-            summary = voice.summary()
-            if sampler.due(summary.t_s):
+            if sampler.due(voice.t_end):
+                summary = voice.summary()
                 self.emit(voice_feedback(summary))
                 if summary.monotone and not was_monotone:
                     self.emit(AlertFeedback(t_s=summary.t_s, code="monotone", message="Vary your pitch"))

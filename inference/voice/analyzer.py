@@ -118,6 +118,11 @@ class VoiceAnalyzer:
         self._t_end = round(t0 + n * FRAME_S, 6)
         return frames_out
 
+    @property
+    def t_end(self) -> float:
+        """Media time of the end of the last analysed frame."""
+        return self._t_end
+
     def summary(self) -> VoiceSummary:
         """Voice measures over the last ``window_s`` of frames."""
         k = min(self._win_count, len(self._win_speech))
