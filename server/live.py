@@ -66,7 +66,7 @@ async def persist_ended_session(app: web.Application, live: LiveSession) -> None
         recording = result.recording if result is not None else None
         if recording is not None and recording.path is not None and recording.path.exists():
             key = f"recordings/{session.id}/{recording.path.name}"
-            info = await app[BLOBS].put_file(key, recording.path)
+            info = await app[BLOBS].put_file(key, recording.path, sha256=recording.sha256)
             row = Recording(
                 session_id=session.id,
                 blob_key=key,

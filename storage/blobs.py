@@ -55,7 +55,7 @@ class BlobStore(Protocol):
 
     def writer(self, key: str) -> BlobWriter: ...
 
-    async def put_file(self, key: str, source: Path) -> BlobInfo: ...
+    async def put_file(self, key: str, source: Path, sha256: str | None = None) -> BlobInfo: ...
 
     async def info(self, key: str) -> BlobInfo: ...
 
@@ -138,14 +138,17 @@ class LocalBlobStore:
     def local_path(self, key: str) -> Path:
         return self.root / _validate_key(key)
 
-    async def put_file(self, key: str, source: Path) -> BlobInfo:
-        """Move (or copy across devices) a finished local file into the store atomically."""
+    async def put_file(self, key: str, source: Path, sha256: str | None = None) -> BlobInfo:
+        """Move (or copy across devices) a finished local file into the store atomically.
+
+        ``sha256`` is the file's digest when the caller already computed it while writing; otherwise it is computed.
+        """
         final = self.local_path(key)
         partial = self.root / _PARTIAL_DIR / uuid.uuid4().hex
         partial.parent.mkdir(parents=True, exist_ok=True)
         final.parent.mkdir(parents=True, exist_ok=True)
         await asyncio.to_thread(shutil.move, source, partial)
-        sha = await asyncio.to_thread(_sha256_of, partial)
+        sha = sha256 if sha256 is not None else await asyncio.to_thread(_sha256_of, partial)
         size = partial.stat().st_size
         os.replace(partial, final)
         return BlobInfo(key, size, sha)

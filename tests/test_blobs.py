@@ -50,3 +50,12 @@ def test_invalid_keys_are_rejected(tmp_path: Path, key: str) -> None:
 async def test_missing_blob(tmp_path: Path) -> None:
     with pytest.raises(BlobNotFound):
         await LocalBlobStore(tmp_path).info("nope")
+
+
+async def test_put_file_trusts_a_digest_computed_while_writing(tmp_path: Path) -> None:
+    store = LocalBlobStore(tmp_path / "blobs")
+    source = tmp_path / "rec.mkv"
+    source.write_bytes(b"abc")
+    digest = hashlib.sha256(b"abc").hexdigest()
+    info = await store.put_file("rec.mkv", source, sha256=digest)
+    assert info.sha256 == digest == (await store.info("rec.mkv")).sha256
