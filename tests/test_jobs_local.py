@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
+from media.recorder import RecordingResult
 from server.analysis.celery_app import execute, retry_delay_s
 from server.analysis.job import JobConfig, ProgressThrottle, run_analysis_job
 from server.analysis.runner import JOBS, LocalJobRunner
@@ -198,14 +200,18 @@ async def _live_session_with_recording(client: TestClient, token: str, tmp_path:
     """A session created through the API that ended with a recording (as the live plane leaves it)."""
     created = await (await client.post("/api/v1/sessions", json={"title": "t"}, headers=_auth(token))).json()
     app = client.app
-    live = SimpleNamespace(
-        session_id=created["id"],
-        result=SimpleNamespace(
-            recording=SimpleNamespace(
-                path=tone_recording(tmp_path / f"{created['id']}.webm"), codecs={"audio": "opus"}, duration_s=1.0
-            )
-        ),
+    path = tone_recording(tmp_path / f"{created['id']}.webm")
+    data = path.read_bytes()
+    recording = RecordingResult(
+        path=path,
+        duration_s=1.0,
+        codecs={"audio": "opus"},
+        bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        packets=0,
+        dropped_packets=0,
     )
+    live = SimpleNamespace(session_id=created["id"], result=SimpleNamespace(recording=recording))
     await persist_ended_session(app, live)  # type: ignore[arg-type]
     return str(created["id"])
 
