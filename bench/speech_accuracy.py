@@ -5,7 +5,7 @@ fillers and pauses, white/pink/babble noise at several SNRs), encodes each clip 
 upload, runs the same :func:`media.offline.analyze.analyze_file` as the CLI and prints a markdown table:
 median WPM error, filler precision/recall/F1, pause recall, word error rate and the real-time factor.
 
-    python bench/speech_accuracy.py                # 24 clips of 20-40 s
+    python bench/speech_accuracy.py                # 60 clips of 20-40 s, about 270 fillers
     python bench/speech_accuracy.py --clips 6 --json var/bench/speech.json
 
 Targets (issue 4): median WPM error ≤ 5 %, filler F1 ≥ 0.9, pause recall ≥ 0.9.
@@ -99,14 +99,21 @@ class ClipResult:
     words_true: int
     analysis_s: float
     sweep: dict[float, tuple[int, int, int]] = field(default_factory=dict)
+    true_fillers: list[str] = field(default_factory=list)
+    reported_fillers: list[dict[str, Any]] = field(default_factory=list)
+    missed_fillers: list[str] = field(default_factory=list)
 
     @property
     def wpm_error(self) -> float:
         return abs(self.wpm_est - self.wpm_true) / self.wpm_true if self.wpm_true else 0.0
 
 
+FILLERS_PER_CLIP = (3, 6)
+PAUSES_PER_CLIP = (1, 2)
+
+
 def make_script(rng: np.random.Generator, target_s: float, rate: int) -> list[Segment]:
-    """Sentences until about ``target_s`` of speech, with 2-4 fillers and 1-2 pauses at random places."""
+    """Sentences until about ``target_s`` of speech, with 3-6 fillers and 1-2 pauses at random places."""
     words_needed = int(target_s * rate / 60)
     order = rng.permutation(len(SENTENCES))
     segments: list[Segment] = []
@@ -121,8 +128,8 @@ def make_script(rng: np.random.Generator, target_s: float, rate: int) -> list[Se
             break
     slots = list(range(1, len(segments)))
     rng.shuffle(slots)
-    n_fillers = int(rng.integers(2, 5))
-    n_pauses = int(rng.integers(1, 3))
+    n_fillers = int(rng.integers(FILLERS_PER_CLIP[0], FILLERS_PER_CLIP[1] + 1))
+    n_pauses = int(rng.integers(PAUSES_PER_CLIP[0], PAUSES_PER_CLIP[1] + 1))
     inserts: dict[int, list[Segment]] = {}
     for slot in slots[:n_fillers]:
         kind = FILLER_KINDS[int(rng.integers(len(FILLER_KINDS)))]
@@ -134,6 +141,13 @@ def make_script(rng: np.random.Generator, target_s: float, rate: int) -> list[Se
         out.extend(inserts.get(i, []))
         out.append(seg)
     return out
+
+
+def clip_condition(index: int) -> tuple[str, NoiseSpec | None]:
+    """Voice and noise condition of clip ``index``: every 60 consecutive clips cover each pair once."""
+    voice = DEFAULT_VOICES[index % len(DEFAULT_VOICES)]
+    noise = NOISES[(index + index // len(DEFAULT_VOICES)) % len(NOISES)]
+    return voice, noise
 
 
 def _norm(text: str) -> str:
@@ -151,19 +165,35 @@ def edit_distance(a: list[str], b: list[str]) -> int:
     return prev[-1]
 
 
-def match_fillers(truth: SynthTruth, found: list[dict[str, Any]]) -> tuple[int, int, int]:
-    """Greedy one-to-one matching by time (overlap within ``FILLER_TOLERANCE_S``): ``(tp, fp, fn)``."""
+def filler_matches(truth: SynthTruth, found: list[dict[str, Any]]) -> list[int | None]:
+    """For each true filler, the index of the reported filler matched to it (greedy, one-to-one, by time
+    with ``FILLER_TOLERANCE_S``), or None when it was missed."""
     used: set[int] = set()
-    tp = 0
+    matches: list[int | None] = []
     for t in truth.fillers:
+        match = None
         for i, f in enumerate(found):
-            if i in used:
-                continue
-            if min(t.end_s, f["end_s"]) - max(t.start_s, f["start_s"]) > -FILLER_TOLERANCE_S:
+            if i not in used and min(t.end_s, f["end_s"]) - max(t.start_s, f["start_s"]) > -FILLER_TOLERANCE_S:
                 used.add(i)
-                tp += 1
+                match = i
                 break
+        matches.append(match)
+    return matches
+
+
+def match_fillers(truth: SynthTruth, found: list[dict[str, Any]]) -> tuple[int, int, int]:
+    """``(tp, fp, fn)`` of :func:`filler_matches`."""
+    tp = sum(m is not None for m in filler_matches(truth, found))
     return tp, len(found) - tp, len(truth.fillers) - tp
+
+
+def filler_outcomes(truth: SynthTruth, found: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Each reported filler with ``matched`` set, and the kinds of the true fillers that were missed."""
+    matches = filler_matches(truth, found)
+    hit = {m for m in matches if m is not None}
+    reported = [{**f, "matched": i in hit} for i, f in enumerate(found)]
+    missed = [t.text for t, m in zip(truth.fillers, matches, strict=True) if m is None]
+    return reported, missed
 
 
 SWEEP_THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 1.01)
@@ -196,12 +226,11 @@ def pauses_recalled(truth: SynthTruth, found: list[dict[str, Any]]) -> int:
     return hits
 
 
-def run_clip(index: int, rng: np.random.Generator, workdir: Path, models: AnalysisModels) -> ClipResult:
-    voice_name = DEFAULT_VOICES[index % len(DEFAULT_VOICES)]
+def run_clip(index: int, rng: np.random.Generator, workdir: Path, models: AnalysisModels, seed: int = 7) -> ClipResult:
+    voice_name, noise = clip_condition(index)
     rate = RATES[int(rng.integers(len(RATES)))]
-    noise = NOISES[index % len(NOISES)]
     if noise is not None:
-        noise = NoiseSpec(noise.kind, noise.snr_db, seed=index)
+        noise = NoiseSpec(noise.kind, noise.snr_db, seed=seed * 1_000 + index)
     voice = SynthVoice(voice_name, rate, pitch=int(rng.integers(35, 70)))
     clip = synthesize(make_script(rng, float(rng.uniform(20, 36)), rate), voice, noise=noise)
     path = write_audio(workdir / f"clip{index:02d}.webm", clip.samples)
@@ -211,6 +240,7 @@ def run_clip(index: int, rng: np.random.Generator, workdir: Path, models: Analys
     speech = report["speech"]
     tp, fp, fn = match_fillers(clip.truth, speech["fillers"])
     sweep = {t: match_fillers(clip.truth, keep_confident(speech["fillers"], t)) for t in SWEEP_THRESHOLDS}
+    reported, missed = filler_outcomes(clip.truth, speech["fillers"])
     truth_words = [_norm(w.text) for w in clip.truth.lexical_words]
     est_words = [_norm(w["text"]) for w in speech["words"] if not w["filler"]]
     est_words = [w for w in est_words if w]
@@ -231,6 +261,9 @@ def run_clip(index: int, rng: np.random.Generator, workdir: Path, models: Analys
         words_true=len(truth_words),
         analysis_s=elapsed,
         sweep=sweep,
+        true_fillers=[t.text for t in clip.truth.fillers],
+        reported_fillers=reported,
+        missed_fillers=missed,
     )
 
 
@@ -272,21 +305,38 @@ def markdown(summary: dict[str, float], results: list[ClipResult]) -> str:
         "|---|---|---|",
         *[f"| {a} | {b} | {c} |" for a, b, c in rows],
         "",
-        "| Condition | Clips | Median WPM error | Filler F1 | Pause recall | WER |",
-        "|---|---|---|---|---|---|",
+        "| Condition | Clips | Fillers | Median WPM error | Filler P / R | Filler F1 | Pause recall | WER |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for cond in dict.fromkeys(r.noise for r in results):
-        sub = summarize([r for r in results if r.noise == cond])
+        group = [r for r in results if r.noise == cond]
+        sub = summarize(group)
         lines.append(
-            f"| {cond} | {int(sub['clips'])} | {100 * sub['median_wpm_error']:.1f} % | {sub['filler_f1']:.2f} | "
-            f"{sub['pause_recall']:.2f} | {100 * sub['wer']:.1f} % |"
+            f"| {cond} | {int(sub['clips'])} | {sum(len(r.true_fillers) for r in group)} | "
+            f"{100 * sub['median_wpm_error']:.1f} % | {sub['filler_precision']:.2f} / {sub['filler_recall']:.2f} | "
+            f"{sub['filler_f1']:.2f} | {sub['pause_recall']:.2f} | {100 * sub['wer']:.1f} % |"
         )
+    return "\n".join(lines)
+
+
+def breakdown_table(results: list[ClipResult]) -> str:
+    """Where the filler errors come from: reported fillers and false alarms per source, misses per kind."""
+    reported = [f for r in results for f in r.reported_fillers]
+    lines = ["| Source | Reported | False alarms |", "|---|---:|---:|"]
+    for source in ("asr", "both", "acoustic"):
+        mine = [f for f in reported if f["source"] == source]
+        lines.append(f"| {source} | {len(mine)} | {sum(not f['matched'] for f in mine)} |")
+    lines += ["", "| Filler | True | Missed |", "|---|---:|---:|"]
+    for kind in FILLER_KINDS:
+        true = sum(r.true_fillers.count(kind) for r in results)
+        missed = sum(r.missed_fillers.count(kind) for r in results)
+        lines.append(f"| {kind} | {true} | {missed} |")
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--clips", type=int, default=24)
+    parser.add_argument("--clips", type=int, default=60)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--models-dir", type=Path, default=Path("var/models"))
     parser.add_argument("--json", type=Path, help="also write per-clip results and the summary here")
@@ -306,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     results: list[ClipResult] = []
     with tempfile.TemporaryDirectory(prefix="podium-bench-") as tmp:
         for i in range(args.clips):
-            result = run_clip(i, rng, Path(tmp), models)
+            result = run_clip(i, rng, Path(tmp), models, args.seed)
             results.append(result)
             if args.verbose:
                 print(
@@ -320,6 +370,8 @@ def main(argv: list[str] | None = None) -> int:
     for warning in models.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(markdown(summary, results))
+    print()
+    print(breakdown_table(results))
     if args.sweep:
         print()
         print(sweep_table(results))

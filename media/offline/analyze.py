@@ -51,6 +51,11 @@ class AnalysisOptions(BaseModel):
     whisper_dir: Path | None = None
     """A CTranslate2 Whisper directory; default ``<models_dir>/whisper-base``."""
     beam_size: int = Field(5, ge=1)
+    temperature: tuple[float, ...] = Field(
+        (0.0,),
+        min_length=1,
+        description="Whisper decoding temperatures; more than one lets a failed decode fall back to sampling.",
+    )
     cpu_threads: int = Field(2, ge=1)
     device: Literal["auto", "cpu", "cuda"] = "auto"
     body_timeline_hz: float = Field(2.0, gt=0)
@@ -93,6 +98,7 @@ class AnalysisModels:
                     device=self.options.device,
                     beam_size=self.options.beam_size,
                     cpu_threads=self.options.cpu_threads,
+                    temperature=self.options.temperature,
                 )
             except FileNotFoundError as exc:
                 raise ModelsMissing(str(exc)) from exc
