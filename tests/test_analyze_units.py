@@ -69,7 +69,7 @@ def test_speech_section_fuses_fillers_and_reports_pauses() -> None:
     voice = VoiceTrack(frames, (Pause(3.0, 4.5),))
     words = [Word(t, 0.5 * i, 0.5 * i + 0.4) for i, t in enumerate(["so", "we", "grew", "um", "a", "lot"])]
     words += [Word(t, 4.5 + 0.5 * i, 4.9 + 0.5 * i) for i, t in enumerate(["next", "year", "too"])]
-    acoustic = [Filler("uh", 7.0, 7.4, "acoustic", 0.95), Filler("um", 1.5, 1.9, "acoustic", 0.9)]
+    acoustic = [Filler("uh", 7.0, 7.5, "acoustic", 0.95), Filler("um", 1.5, 1.9, "acoustic", 0.9)]
     section = build_speech_section(words, acoustic, voice, duration_s=9.0)
     assert section["word_count"] == 8
     assert [(f["text"], f["source"]) for f in section["fillers"]] == [("um", "both"), ("uh", "acoustic")]

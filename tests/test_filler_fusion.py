@@ -27,20 +27,29 @@ def test_low_confidence_acoustic_event_still_confirms_asr_filler() -> None:
 def test_near_miss_within_tolerance_counts_as_overlap() -> None:
     settings = FusionSettings(tolerance_s=0.15)
     assert fuse_fillers([asr("um", 1.0, 1.2)], [ac(1.3, 1.6, 0.9)], settings=settings)[0].source == "both"
-    far = fuse_fillers([asr("um", 1.0, 1.2)], [ac(1.5, 1.8, 0.9)], settings=settings)
+    far = fuse_fillers([asr("um", 1.0, 1.2)], [ac(1.5, 2.0, 0.95)], settings=settings)
     assert [f.source for f in far] == ["asr", "acoustic"]
 
 
 def test_acoustic_only_needs_confidence() -> None:
-    fused = fuse_fillers([], [ac(0.5, 0.9, 0.95, "uh"), ac(3.0, 3.4, 0.6)])
-    assert fused == [Filler("uh", 0.5, 0.9, "acoustic", 0.95)]
-    assert fuse_fillers([], [ac(3.0, 3.4, 0.6)], settings=FusionSettings(min_acoustic_confidence=0.5))
+    fused = fuse_fillers([], [ac(0.5, 1.0, 0.95, "uh"), ac(3.0, 3.5, 0.85)])
+    assert fused == [Filler("uh", 0.5, 1.0, "acoustic", 0.95)]
+    assert fuse_fillers([], [ac(3.0, 3.5, 0.6)], settings=FusionSettings(min_acoustic_confidence=0.5))
 
 
-def test_acoustic_event_on_a_recognised_word_is_dropped() -> None:
+def test_short_acoustic_only_event_is_dropped_but_still_confirms_an_asr_filler() -> None:
+    assert fuse_fillers([], [ac(1.0, 1.3, 0.999)]) == []
+    assert [f.source for f in fuse_fillers([asr("uh", 1.0, 1.2)], [ac(1.0, 1.3, 0.999)])] == ["both"]
+    relaxed = FusionSettings(min_acoustic_duration_s=0.3)
+    assert [f.start_s for f in fuse_fillers([], [ac(1.0, 1.3, 0.999)], settings=relaxed)] == [1.0]
+
+
+def test_acoustic_event_over_a_recognised_word_is_kept_unless_the_overlap_check_is_on() -> None:
     words = [Word("error", 1.0, 1.5), Word("here", 1.6, 1.9)]
-    assert fuse_fillers([], [ac(1.05, 1.45, 0.99, "uh")], words) == []
-    kept = fuse_fillers([], [ac(2.0, 2.4, 0.99, "uh")], words)
+    assert [f.start_s for f in fuse_fillers([], [ac(1.0, 1.5, 0.99, "uh")], words)] == [1.0]
+    strict = FusionSettings(max_lexical_overlap=0.5)
+    assert fuse_fillers([], [ac(1.0, 1.5, 0.99, "uh")], words, strict) == []
+    kept = fuse_fillers([], [ac(2.0, 2.5, 0.99, "uh")], words, strict)
     assert [f.start_s for f in kept] == [2.0]
 
 
@@ -51,6 +60,6 @@ def test_one_acoustic_event_confirms_adjacent_asr_fillers_and_is_not_repeated() 
 
 def test_empty_inputs_and_sorting() -> None:
     assert fuse_fillers([], []) == []
-    fused = fuse_fillers([asr("hmm", 5.0, 5.5)], [ac(1.0, 1.4, 0.9), ac(9.0, 9.3, 0.99)])
+    fused = fuse_fillers([asr("hmm", 5.0, 5.5)], [ac(1.0, 1.5, 0.9), ac(9.0, 9.6, 0.99)])
     assert [f.start_s for f in fused] == [1.0, 5.0, 9.0]
     assert [f.source for f in fused] == ["acoustic", "asr", "acoustic"]
