@@ -10,13 +10,16 @@ spawned worker), and an aiortc publisher streaming a generated speech clip
 For every spoken word that comes back in a ``speech`` message (matched to the script by text, in order),
 latency = receive time on the publisher − (stream start + the word's true end time in the clip). The stream
 start is when the publisher produced the clip's first audio frame, so the whole path counts: Opus encode,
-network, jitter buffer, VAD segmentation, queueing, Whisper and the data channel. The breakdown splits each
-latency into *waiting for the utterance to end* (word end → end of the VAD utterance holding it, bounded by
-``MediaConfig.voice_max_utterance_s``) and *utterance end → received* (end-of-speech detection, Whisper, send).
-Word times inside a phrase are spread by word length (phrase edges are exact), so per-word truth is ±0.1 s.
+network, jitter buffer, VAD segmentation, queueing, Whisper and the data channel. Words count when they are
+*committed* (two successive interim transcripts agree, or the utterance's final transcript has them); the
+uncommitted ``interim`` text is not counted. The breakdown splits each latency into *word end → end of the audio
+whose transcript committed it* (waiting for more audio: the next interim pass, or the end of the utterance) and
+*audio end → received* (queueing, Whisper, send). ``--interim-step 0`` is the old behaviour: one transcript per
+VAD utterance. Word times inside a phrase are spread by word length (phrase edges are exact), so per-word truth
+is ±0.1 s.
 
     python -m bench.live_speech                                 # 2 clips × ~30 s, audio only and with pose
-    python -m bench.live_speech --clips 1 --seconds 15 --pose none --max-utterance 4,2
+    python -m bench.live_speech --clips 1 --seconds 15 --pose none --interim-step 0.3,0
 
 Target (issue 4): word-level feedback ≤ 1.5 s after the word is spoken, on 2 cores with one session.
 """
@@ -92,6 +95,7 @@ class ClipRun:
     clock_offsets: list[float] = field(default_factory=list)
     utterances: int = 0
     utterances_dropped: int = 0
+    interim_transcripts: int = 0
     utterance_lengths: list[float] = field(default_factory=list)
     messages: int = 0
 
@@ -293,6 +297,7 @@ def make_clips(n: int, seconds: float) -> list[Clip]:
 async def run_config(
     clips: Sequence[Clip],
     max_utterance_s: float,
+    interim_step_s: float,
     pose_model: Path | None,
     models_dir: Path,
     out: Path,
@@ -306,7 +311,11 @@ async def run_config(
     from server.settings import Settings
 
     config = MediaConfig(
-        pose_model_path=pose_model, recordings_dir=out, no_media_timeout_s=30, voice_max_utterance_s=max_utterance_s
+        pose_model_path=pose_model,
+        recordings_dir=out,
+        no_media_timeout_s=30,
+        voice_max_utterance_s=max_utterance_s,
+        speech_interim_step_s=interim_step_s,
     )
     factory = speech_factory(Settings(models_dir=models_dir))
     if factory is None:
@@ -333,12 +342,14 @@ async def run_config(
                 print(f"  stats: {vars(session.stats) | {'latencies': None}}")
             run.utterances = session.stats.utterances
             run.utterances_dropped = session.stats.utterances_dropped
+            run.interim_transcripts = session.stats.interim_transcripts
             run.utterance_lengths = [m["end_s"] - m["t_s"] for _, m in publisher.messages if m.get("type") == "speech"]
             print(
                 json.dumps(
                     {
                         "clip": clip.label,
                         "max_utterance_s": max_utterance_s,
+                        "interim_step_s": interim_step_s,
                         "pose": str(pose_model),
                         "spoken": run.spoken,
                         "heard": run.heard,
@@ -354,7 +365,7 @@ async def run_config(
 
 
 def whisper_alone(
-    clip: Clip, models_dir: Path, lengths: Sequence[float] = (1.0, 2.0, 4.0), repeats: int = 3
+    clip: Clip, models_dir: Path, lengths: Sequence[float] = (1.0, 3.0, 6.0), repeats: int = 3
 ) -> dict[float, float]:
     """Median seconds one ``WhisperSpeechAnalyzer.transcribe`` call takes (1 thread) per utterance length."""
     from inference.asr.whisper import WhisperSpeechAnalyzer
@@ -409,6 +420,7 @@ def summarize(name: str, runs: Sequence[ClipRun]) -> dict[str, Any]:
         "utterance_mean_s": float(np.mean([x for r in runs for x in r.utterance_lengths] or [float("nan")])),
         "utterances": sum(r.utterances for r in runs),
         "dropped": sum(r.utterances_dropped for r in runs),
+        "interim": sum(r.interim_transcripts for r in runs),
         "clock_offset_p50": _p([x for r in runs for x in r.clock_offsets], 50),
     }
 
@@ -429,14 +441,15 @@ def markdown(rows: Sequence[dict[str, Any]], load: tuple[str, str], audio_s: flo
         )
     out += [
         "",
-        "| configuration | word end → utterance cut p50 / p95 s | utterance cut → received p50 / p95 s |"
-        " utterance mean s | utterances (dropped) |",
-        "|---|---:|---:|---:|---:|",
+        "| configuration | word end → audio end p50 / p95 s | audio end → received p50 / p95 s |"
+        " audio per transcript mean s | utterances (dropped) | interim transcripts |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         out.append(
             f"| {r['config']} | {r['wait_p50']:.2f} / {r['wait_p95']:.2f} | {r['after_p50']:.2f} / "
-            f"{r['after_p95']:.2f} | {r['utterance_mean_s']:.2f} | {r['utterances']} ({r['dropped']}) |"
+            f"{r['after_p95']:.2f} | {r['utterance_mean_s']:.2f} | {r['utterances']} ({r['dropped']}) | "
+            f"{r['interim']} |"
         )
     return "\n".join(out)
 
@@ -460,12 +473,14 @@ async def main_async(args: argparse.Namespace) -> None:
         if model is not None and not model.is_file():
             raise SystemExit(f"pose model {model} missing (run `podium models`)")
         for max_utt in (float(x) for x in args.max_utterance.split(",")):
-            runs = await run_config(
-                clips, max_utt, model, args.models_dir, out / f"{pose}-{max_utt:g}", verbose=args.verbose
-            )
-            video = "audio only" if model is None else f"audio + video, pose {pose}"
-            rows.append(summarize(f"{video}, utterances ≤ {max_utt:g} s", runs))
-            print(json.dumps(rows[-1]), flush=True)
+            for step in (float(x) for x in args.interim_step.split(",")):
+                runs = await run_config(
+                    clips, max_utt, step, model, args.models_dir, out / f"{pose}-{max_utt:g}-{step:g}", args.verbose
+                )
+                video = "audio only" if model is None else f"audio + video, pose {pose}"
+                interim = f"interim every {step:g} s" if step > 0 else "no interim"
+                rows.append(summarize(f"{video}, utterances ≤ {max_utt:g} s, {interim}", runs))
+                print(json.dumps(rows[-1]), flush=True)
     whisper = whisper_alone(clips[0], args.models_dir)
     print()
     print(markdown(rows, (load_start, _load()), sum(c.duration_s for c in clips)))
@@ -482,7 +497,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--clips", type=int, default=2, help="clips per configuration")
     parser.add_argument("--seconds", type=float, default=30.0, help="speech per clip (about)")
     parser.add_argument("--pose", default="none,lite", help="comma list: none (audio only) or a pose model")
-    parser.add_argument("--max-utterance", default="4", help="comma list of MediaConfig.voice_max_utterance_s")
+    parser.add_argument("--max-utterance", default="6", help="comma list of MediaConfig.voice_max_utterance_s")
+    parser.add_argument("--interim-step", default="0.3", help="comma list of MediaConfig.speech_interim_step_s")
     parser.add_argument("--models-dir", type=Path, default=Path("var/models"))
     parser.add_argument("--json", type=Path, default=None, help="also write the summary rows here")
     parser.add_argument("--verbose", "-v", action="store_true", help="print every speech message")

@@ -17,7 +17,13 @@ class IceServer:
 
 @dataclass(frozen=True)
 class MediaConfig:
-    """Everything a :class:`~media.live_session.LiveSession` and :class:`~media.workers.MediaWorkers` need."""
+    """Everything a :class:`~media.live_session.LiveSession` and :class:`~media.workers.MediaWorkers` need.
+
+    Speech: utterances are cut by VAD at ``voice_max_utterance_s`` at most; while one is still being spoken it is
+    transcribed again whenever it has grown by ``speech_interim_step_s`` (once it is ``speech_interim_min_s``
+    long; a step of 0 turns interim transcripts off); an interim word is sent once two passes agree on it or
+    ``speech_commit_after_s`` of audio follows it. ``speech_queue_max`` finished utterances wait at most.
+    """
 
     ice_servers: tuple[IceServer, ...] = ()
     max_sdp_bytes: int = 64 * 1024
@@ -29,7 +35,10 @@ class MediaConfig:
     speech_queue_max: int = 4
     voice_window_s: float = 3.0
     voice_vad_mode: int = 2
-    voice_max_utterance_s: float = 4.0
+    voice_max_utterance_s: float = 6.0
+    speech_interim_step_s: float = 0.3
+    speech_interim_min_s: float = 0.8
+    speech_commit_after_s: float = 0.6
     voice_min_pause_s: float = 0.5
     no_media_timeout_s: float = 10.0
     max_duration_s: float = 3600.0

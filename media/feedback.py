@@ -75,7 +75,9 @@ class PoseFeedback(Feedback):
 
 @dataclass(frozen=True)
 class SpeechFeedback(Feedback):
-    """Words recognised in one utterance (``t_s`` is the utterance start)."""
+    """Words committed from one transcript of an utterance (``t_s`` is its start, ``end_s`` the end of the audio
+    transcribed). ``interim`` is the rest of that transcript, which may still change; ``final`` marks the
+    utterance's last message."""
 
     type: ClassVar[MessageType] = "speech"
     end_s: float
@@ -87,6 +89,8 @@ class SpeechFeedback(Feedback):
     pauses: tuple[tuple[float, float], ...] = ()
     filler_count: int = 0
     word_count: int = 0
+    interim: str = ""
+    final: bool = True
 
 
 @dataclass(frozen=True)
@@ -137,8 +141,8 @@ def voice_feedback(summary: VoiceSummary) -> VoiceFeedback:
     )
 
 
-def speech_feedback(update: LiveSpeechUpdate) -> SpeechFeedback:
-    """The ``speech`` message for one transcribed utterance."""
+def speech_feedback(update: LiveSpeechUpdate, interim: str = "", final: bool = True) -> SpeechFeedback:
+    """The ``speech`` message for words newly committed from one transcript (and its uncommitted tail)."""
     return SpeechFeedback(
         t_s=update.t_s,
         end_s=update.end_s,
@@ -150,6 +154,8 @@ def speech_feedback(update: LiveSpeechUpdate) -> SpeechFeedback:
         pauses=update.new_pauses,
         filler_count=update.filler_count,
         word_count=update.word_count,
+        interim=interim,
+        final=final,
     )
 
 

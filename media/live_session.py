@@ -7,9 +7,8 @@ import contextlib
 import logging
 import math
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import av
@@ -18,41 +17,24 @@ from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSession
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from aiortc.rtcdatachannel import RTCDataChannel
 
-from inference.speech.live_tracker import LiveSpeechTracker
-from inference.speech.types import Utterance
 from inference.voice.analyzer import VoiceAnalyzer
 from media import metrics
 from media.config import MediaConfig
 from media.errors import AlreadyPublishing, SdpInvalid, SessionClosed
 from media.fanout import FanoutHub, Subscription
-from media.feedback import AlertFeedback, Feedback, SessionFeedback, pose_feedback, speech_feedback, voice_feedback
+from media.feedback import AlertFeedback, Feedback, SessionFeedback, pose_feedback, voice_feedback
 from media.ratelimit import FeedbackScheduler
 from media.recorder import Recorder, RecordingResult
 from media.sampler import LatestSlot, RateSampler, fit_within
 from media.sdp import OfferSummary, validate_offer
+from media.speech_pipeline import SpeechPipeline
+from media.stats import SessionStats
 from media.workers import MediaWorkers
 
 log = logging.getLogger(__name__)
 
 FEEDBACK_LABEL = "feedback"
 VOICE_FPS = 10.0
-
-
-@dataclass
-class SessionStats:
-    """Counters of one session's pipelines."""
-
-    audio_frames: int = 0
-    video_frames: int = 0
-    video_analysed: int = 0
-    video_dropped: int = 0
-    video_skipped: int = 0
-    pose_errors: int = 0
-    utterances: int = 0
-    utterances_dropped: int = 0
-    feedback_sent: int = 0
-    feedback_dropped: int = 0
-    latencies: dict[str, list[float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -102,9 +84,6 @@ class LiveSession:
         self._t0: float | None = None
         self._wall_origin = math.inf
         self._last_media = self._created
-        self._utterances: deque[Utterance] = deque(maxlen=config.speech_queue_max)
-        self._utterance_ready = asyncio.Event()
-        self._speech = LiveSpeechTracker()
         metrics.LIVE_SESSIONS.inc()
 
     # ---- public API ----
@@ -273,8 +252,10 @@ class LiveSession:
         sampler = RateSampler(VOICE_FPS)
         origin: list[float] = []
         was_monotone = False
+        speech: SpeechPipeline | None = None
         if self.workers.speech is not None:
-            self._spawn(self._speech_worker(), "speech")
+            speech = SpeechPipeline(cfg, self.workers.transcribe, self.emit, self.stats)
+            self._spawn(speech.run(voice), "speech")
         async for frame in self._recv_frames(track):
             self.stats.audio_frames += 1
             metrics.AUDIO_FRAMES.inc()
@@ -292,24 +273,8 @@ class LiveSession:
                 if summary.monotone and not was_monotone:
                     self.emit(AlertFeedback(t_s=summary.t_s, code="monotone", message="Vary your pitch"))
                 was_monotone = summary.monotone
-            utterances = voice.pop_utterances()
-            if utterances and self.workers.speech is not None:
-                for utt in utterances:
-                    if len(self._utterances) == self._utterances.maxlen:
-                        self.stats.utterances_dropped += 1
-                    self._utterances.append(utt)
-                self.stats.utterances += len(utterances)
-                self._utterance_ready.set()
-
-    async def _speech_worker(self) -> None:
-        while True:
-            while not self._utterances:
-                self._utterance_ready.clear()
-                await self._utterance_ready.wait()
-            utt = self._utterances.popleft()
-            words = await self.workers.transcribe(utt)
-            if words:
-                self.emit(speech_feedback(self._speech.add(words, utt.start_s, utt.end_s)))
+            if speech is not None:
+                speech.offer(voice)
 
     async def _video_reader(self, track: MediaStreamTrack, slot: LatestSlot[tuple[av.VideoFrame, float]]) -> None:
         origin: list[float] = []

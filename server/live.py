@@ -52,7 +52,7 @@ def speech_factory(settings: Settings) -> SpeechFactory | None:
     if not is_whisper_model_ready(model_dir):
         log.warning("Whisper model %s missing (run `podium models`): live speech feedback disabled", model_dir)
         return None
-    return functools.partial(WhisperSpeechAnalyzer, model_dir, cpu_threads=2)
+    return functools.partial(WhisperSpeechAnalyzer, model_dir, cpu_threads=2, temperature=(0.0,))
 
 
 async def persist_ended_session(app: web.Application, live: LiveSession) -> None:

@@ -15,6 +15,8 @@ import pytest
 from inference.asr.whisper import (
     WhisperSpeechAnalyzer,
     check_model_dir,
+    encoder_window_frames,
+    looks_like_a_loop,
     resolve_compute_type,
     transcribe_file_samples,
 )
@@ -94,7 +96,7 @@ def test_compute_type_defaults() -> None:
 
 @pytest.mark.slow
 def test_real_model_finds_words_and_fillers_offline(model_dir: Path, no_network: list[object]) -> None:
-    asr = WhisperSpeechAnalyzer(model_dir, cpu_threads=2)
+    asr = WhisperSpeechAnalyzer(model_dir, cpu_threads=2, short_window_min_s=None)
     assert asr.compute_type == "int8"
     clip = speech_clip()
     words = asr.transcribe(as_utterance(clip, start_s=100.0))
@@ -109,6 +111,53 @@ def test_real_model_finds_words_and_fillers_offline(model_dir: Path, no_network:
     assert sales.start_s - 100.0 == pytest.approx(true_sales.start_s, abs=0.6)
     assert no_network == []
     assert os.environ.get("HF_HUB_OFFLINE") == "1"
+
+
+def test_encoder_window_fits_the_utterance_within_bounds() -> None:
+    assert encoder_window_frames(2.0, min_window_s=5.0, pad_s=1.0) == 500
+    assert encoder_window_frames(6.2, min_window_s=5.0, pad_s=1.0) == 720
+    assert encoder_window_frames(40.0, min_window_s=5.0, pad_s=1.0) == 3000
+
+
+def test_runaway_repetition_is_recognised_and_ordinary_speech_is_not() -> None:
+    def ws(text: str) -> list[Word]:
+        return [Word(t, 0.1 * i, 0.1 * i + 0.1) for i, t in enumerate(text.split())]
+
+    assert looks_like_a_loop(ws("goat mourning everyone! " * 5), duration_s=6.0)
+    assert looks_like_a_loop(ws("one two three four five six seven eight nine ten"), duration_s=1.0)
+    assert not looks_like_a_loop(ws("good morning everyone and thank you for coming today"), duration_s=3.0)
+    assert not looks_like_a_loop(ws("thank you thank you"), duration_s=2.0)
+
+
+class EncoderSpy:
+    """Wraps the CTranslate2 model to record the mel frames each ``encode`` call receives."""
+
+    def __init__(self, model: object) -> None:
+        self._model = model
+        self.frames: list[int] = []
+
+    def encode(self, features: object, *args: object, **kwargs: object) -> object:
+        self.frames.append(int(features.shape[-1]))  # type: ignore[attr-defined]
+        return self._model.encode(features, *args, **kwargs)  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._model, name)
+
+
+@pytest.mark.slow
+def test_live_utterances_are_encoded_in_a_short_window_with_the_same_words(
+    asr: WhisperSpeechAnalyzer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clip = speech_clip("Good morning everyone, {um} thank you for coming today.")
+    spy = EncoderSpy(asr._model.model)
+    monkeypatch.setattr(asr._model, "model", spy)
+    live = [norm(w.text) for w in asr.transcribe(as_utterance(clip))]
+    post_hoc = [norm(w.text) for w in transcribe_file_samples(clip.samples, analyzer=asr)]
+    expected_frames = encoder_window_frames(clip.truth.duration_s, 5.0, 1.0)
+    assert spy.frames == [expected_frames, 3000], spy.frames
+    for word in ("morning", "everyone", "thank", "coming", "today"):
+        assert word in live, live
+    assert [w for w in live if w not in FILLERS] == [w for w in post_hoc if w not in FILLERS]
 
 
 @pytest.mark.slow

@@ -86,6 +86,32 @@ def test_feedback_values_are_formatted_with_units() -> None:
     assert out["labels"] == ["loudness", "pitch variety", "speech ratio", "inference"]
 
 
+def test_running_transcript_appends_committed_words_and_replaces_the_interim_tail() -> None:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    script = f"""
+        import {{ RunningTranscript }} from {json.dumps((WEB_DIR / "feedback.js").as_uri())};
+        const t = new RunningTranscript(4);
+        const shown = [
+            t.add({{text: "good morning", interim: "every", final: false}}),
+            t.add({{text: "", interim: "everyone and", final: false}}),
+            t.add({{text: "everyone and", interim: "", final: false}}),
+            t.add({{text: "thank you", final: true}}),
+        ];
+        console.log(JSON.stringify(shown));
+    """
+    result = subprocess.run(
+        [node, "--input-type=module", "-e", script], capture_output=True, text=True, check=True, timeout=30
+    )
+    assert json.loads(result.stdout) == [
+        "good morning … every",
+        "good morning … everyone and",
+        "good morning everyone and",
+        "everyone and thank you",
+    ]
+
+
 @pytest.mark.slow
 def test_chromium_publishes_from_the_practice_page_and_sees_feedback(tmp_path: Path) -> None:
     problem = browser_support.environment_problem()

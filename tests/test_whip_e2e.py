@@ -100,8 +100,14 @@ def test_live_speech_messages_carry_words_wpm_and_fillers(report: tuple[dict[str
     r, _ = report
     speech = [m for m in r["messages"] if m["type"] == "speech"]
     assert speech, "no speech message arrived"
-    first = speech[0]
-    assert first["word_count"] >= 1
+    with_words = [m for m in speech if m["words"]]
+    assert with_words, "no speech message committed a word"
+    first = with_words[0]
+    assert first["word_count"] == len(first["words"])
     words = " ".join(m["text"] for m in speech).lower()
     assert "morning" in words or "presentations" in words or "audience" in words
-    assert {"wpm", "fillers", "pauses", "filler_count"} <= set(first)
+    assert {"wpm", "fillers", "pauses", "filler_count", "interim", "final"} <= set(first)
+    committed = [w[0] for m in speech for w in m["words"]]
+    assert speech[-1]["word_count"] == len(committed)
+    starts = [w[1] for m in speech for w in m["words"]]
+    assert starts == sorted(starts), "a committed word was sent twice or out of order"

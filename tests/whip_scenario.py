@@ -106,7 +106,7 @@ async def scenario(args: argparse.Namespace) -> dict[str, Any]:
             report["state_while_live"] = state_live["state"]
             speech_seen = asyncio.Event()
             def on_message(data: str) -> None:
-                if '"type":"speech"' in data:
+                if '"type":"speech"' in data and '"final":true' in data:
                     speech_seen.set()
 
             publisher.channel.on("message", on_message)

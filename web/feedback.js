@@ -10,6 +10,7 @@ const EXPANDED = {
   labels: ["posture", "posture_confidence", "gesture", "gesture_confidence"],
 };
 const MAX_ALERTS = 20;
+const TRANSCRIPT_WORDS = 40;
 const MAX_INLINE_ENTRIES = 6;
 
 const UNITS = [
@@ -70,6 +71,31 @@ export function formatValue(key, value) {
   return `${n} entr${n === 1 ? "y" : "ies"}`;
 }
 
+/**
+ * The last words heard in a session: `speech` messages carry newly committed words in `text` (sent once) and
+ * the not-yet-committed rest of the current transcript in `interim`, which the next message replaces.
+ */
+export class RunningTranscript {
+  constructor(maxWords = TRANSCRIPT_WORDS) {
+    this.maxWords = maxWords;
+    this.committed = [];
+    this.interim = "";
+  }
+
+  /** Fold in one `speech` message; returns the text to show (committed words, then "… interim"). */
+  add(message) {
+    const words = String(message.text || "").split(/\s+/).filter(Boolean);
+    this.committed = this.committed.concat(words).slice(-this.maxWords);
+    this.interim = message.final === false ? String(message.interim || "") : "";
+    return this.text();
+  }
+
+  text() {
+    const heard = this.committed.join(" ");
+    return this.interim ? `${heard} … ${this.interim}`.trim() : heard;
+  }
+}
+
 function meterRange(key) {
   for (const [pattern, min, max] of METERS) if (pattern.test(key)) return [min, max];
   return null;
@@ -82,11 +108,13 @@ export class FeedbackBoard {
     this.alertsEl = alertsEl;
     this.cards = new Map();
     this.counts = {};
+    this.transcript = new RunningTranscript();
   }
 
   reset() {
     this.cards.clear();
     this.counts = {};
+    this.transcript = new RunningTranscript();
     this.cardsEl.replaceChildren();
     this.alertsEl.replaceChildren(Object.assign(document.createElement("li"), {
       className: "empty",
@@ -99,7 +127,10 @@ export class FeedbackBoard {
     const type = String(message.type);
     this.counts[type] = (this.counts[type] || 0) + 1;
     if (type === "alert") this.#addAlert(message);
-    else this.#updateCard(type, message);
+    else if (type === "speech") {
+      const { interim: _interim, final: _final, ...rest } = message;
+      this.#updateCard(type, { ...rest, text: this.transcript.add(message) });
+    } else this.#updateCard(type, message);
     return type;
   }
 

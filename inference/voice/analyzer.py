@@ -149,6 +149,15 @@ class VoiceAnalyzer:
         """Finished speech segments (float32 samples, padded, each ≤ ``max_utterance_s``), oldest first."""
         return self._segmenter.pop()
 
+    def open_utterance(self) -> Utterance | None:
+        """The speech segment still being spoken (a copy, ≤ ``max_utterance_s``), or None in silence."""
+        return self._segmenter.open_utterance()
+
+    @property
+    def open_utterance_s(self) -> float:
+        """Length of the segment still being spoken, in seconds (0 in silence)."""
+        return self._segmenter.open_s
+
     def pop_pauses(self) -> list[Pause]:
         """Completed pauses of at least ``min_pause_s`` between speech, oldest first."""
         return self._pauses.pop()

@@ -80,6 +80,17 @@ class UtteranceSegmenter:
         elif len(self._current) >= self._max_frames:
             self._split()
 
+    @property
+    def open_s(self) -> float:
+        """Length of the open segment in seconds (0 when none is open)."""
+        return len(self._current) * FRAME_S
+
+    def open_utterance(self) -> Utterance | None:
+        """A copy of the open segment so far (for interim transcripts), or None when none is open."""
+        if not self._current:
+            return None
+        return _utterance(self._current)
+
     def flush(self) -> None:
         """Close the open segment, if any (end of stream or a gap in media time)."""
         if self._current:
@@ -105,11 +116,15 @@ class UtteranceSegmenter:
     def _emit(self, frames: list[_Frame]) -> None:
         if not frames:
             return
-        samples = np.concatenate([f.samples for f in frames]).astype(np.float32) / 32768.0
         if len(self._pending) >= self.max_pending:
             self._pending.popleft()
             self.dropped += 1
-        self._pending.append(Utterance(start_s=frames[0].t_s, samples=samples))
+        self._pending.append(_utterance(frames))
+
+
+def _utterance(frames: list[_Frame]) -> Utterance:
+    samples = np.concatenate([f.samples for f in frames]).astype(np.float32) / 32768.0
+    return Utterance(start_s=frames[0].t_s, samples=samples)
 
 
 @dataclass

@@ -1,0 +1,107 @@
+"""One session's live speech: finished and in-progress utterances to the shared ASR worker, words to messages."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+from inference.speech.live_tracker import LiveSpeechTracker
+from inference.speech.streaming import StreamingTranscript, StreamStep
+from inference.speech.types import Utterance, Word
+from media.config import MediaConfig
+from media.feedback import Feedback, speech_feedback
+from media.stats import SessionStats
+
+Transcribe = Callable[[Utterance], Awaitable[list[Word]]]
+
+
+class UtteranceSource(Protocol):
+    """What the pipeline reads from the audio analysis (:class:`~inference.voice.analyzer.VoiceAnalyzer`)."""
+
+    def pop_utterances(self) -> list[Utterance]: ...
+
+    def open_utterance(self) -> Utterance | None: ...
+
+    @property
+    def open_utterance_s(self) -> float: ...
+
+
+class SpeechPipeline:
+    """Feeds the ASR worker one call at a time and turns its transcripts into ``speech`` messages.
+
+    Finished utterances (bounded queue, oldest dropped) go first; otherwise the utterance still being spoken is
+    sent again once it has grown by ``config.speech_interim_step_s``, always with its newest audio, so a slow
+    worker means fewer interim passes, never a backlog. Words are committed by
+    :class:`~inference.speech.streaming.StreamingTranscript` and sent once.
+    """
+
+    def __init__(
+        self, config: MediaConfig, transcribe: Transcribe, emit: Callable[[Feedback], None], stats: SessionStats
+    ) -> None:
+        self._config = config
+        self._transcribe = transcribe
+        self._emit = emit
+        self._stats = stats
+        self._finished: deque[Utterance] = deque(maxlen=config.speech_queue_max)
+        self._ready = asyncio.Event()
+        self._stream = StreamingTranscript(config.speech_commit_after_s)
+        self._tracker = LiveSpeechTracker()
+        self._interim_s = 0.0
+        self._last_tail = ""
+
+    def offer(self, voice: UtteranceSource) -> None:
+        """Take ``voice``'s finished utterances and wake the worker loop when there is something to transcribe."""
+        finished = voice.pop_utterances()
+        for utterance in finished:
+            if len(self._finished) == self._finished.maxlen:
+                self._stats.utterances_dropped += 1
+            self._finished.append(utterance)
+        self._stats.utterances += len(finished)
+        if finished or self._interim_due(voice):
+            self._ready.set()
+
+    async def run(self, voice: UtteranceSource) -> None:
+        """The worker loop (owned and cancelled by the session)."""
+        while True:
+            job = self._next_job(voice)
+            if job is None:
+                self._ready.clear()
+                await self._ready.wait()
+                continue
+            utterance, final = job
+            words = await self._transcribe(utterance)
+            if final:
+                self._publish(utterance, self._stream.final(utterance.start_s, words))
+            else:
+                self._stats.interim_transcripts += 1
+                self._publish(utterance, self._stream.interim(utterance.start_s, words, utterance.end_s))
+
+    def _interim_due(self, voice: UtteranceSource) -> bool:
+        step = self._config.speech_interim_step_s
+        open_s = voice.open_utterance_s
+        if step <= 0 or open_s < self._config.speech_interim_min_s:
+            return False
+        return open_s < self._interim_s or open_s - self._interim_s >= step - 1e-9
+
+    def _next_job(self, voice: UtteranceSource) -> tuple[Utterance, bool] | None:
+        if self._finished:
+            self._interim_s = 0.0
+            return self._finished.popleft(), True
+        if not self._interim_due(voice):
+            return None
+        utterance = voice.open_utterance()
+        if utterance is None:
+            return None
+        self._interim_s = voice.open_utterance_s
+        return utterance, False
+
+    def _publish(self, utterance: Utterance, step: StreamStep) -> None:
+        tail = " ".join(w.text.strip() for w in step.tail)
+        changed = bool(step.committed) or tail != self._last_tail
+        self._last_tail = tail
+        if not changed:
+            return
+        update = self._tracker.add(step.committed, utterance.start_s, utterance.end_s)
+        self._emit(speech_feedback(update, interim=tail, final=step.final))

@@ -1,0 +1,184 @@
+"""The live speech pipeline: interim passes, latest audio over backlog, finished utterances first."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import numpy as np
+import pytest
+
+from inference.speech.types import SAMPLE_RATE, Utterance, Word
+from media.config import MediaConfig
+from media.feedback import Feedback, SpeechFeedback
+from media.speech_pipeline import SpeechPipeline
+from media.stats import SessionStats
+
+SCRIPT = ["good", "morning", "everyone", "and", "thank", "you", "for", "coming", "today"]
+WORD_S = 0.4
+
+
+def utterance(start_s: float, seconds: float) -> Utterance:
+    return Utterance(start_s, np.zeros(round(seconds * SAMPLE_RATE), np.float32))
+
+
+class FakeSource:
+    """Stands in for the voice analyser: an open utterance that grows, and finished ones."""
+
+    def __init__(self) -> None:
+        self.open: Utterance | None = None
+        self.finished: list[Utterance] = []
+
+    def pop_utterances(self) -> list[Utterance]:
+        out, self.finished = self.finished, []
+        return out
+
+    def open_utterance(self) -> Utterance | None:
+        return self.open
+
+    @property
+    def open_utterance_s(self) -> float:
+        return 0.0 if self.open is None else len(self.open.samples) / SAMPLE_RATE
+
+
+class FakeAsr:
+    """Hears one script word per 0.4 s of audio (a word once its audio is complete); can be held back."""
+
+    def __init__(self) -> None:
+        self.calls: list[float] = []
+        self.gate = asyncio.Event()
+        self.gate.set()
+        self.started = asyncio.Event()
+
+    async def __call__(self, utt: Utterance) -> list[Word]:
+        seconds = len(utt.samples) / SAMPLE_RATE
+        self.calls.append(seconds)
+        self.started.set()
+        await self.gate.wait()
+        count = int(seconds / WORD_S + 1e-9)
+        return [
+            Word(SCRIPT[i % len(SCRIPT)], utt.start_s + i * WORD_S, utt.start_s + (i + 1) * WORD_S - 0.05)
+            for i in range(count)
+        ]
+
+
+class Harness:
+    def __init__(self, config: MediaConfig) -> None:
+        self.source = FakeSource()
+        self.asr = FakeAsr()
+        self.stats = SessionStats()
+        self.messages: list[SpeechFeedback] = []
+        self.arrived = asyncio.Event()
+        self.pipeline = SpeechPipeline(config, self.asr, self.emit, self.stats)
+
+    def emit(self, msg: Feedback) -> None:
+        assert isinstance(msg, SpeechFeedback)
+        self.messages.append(msg)
+        self.arrived.set()
+
+    async def next_message(self) -> SpeechFeedback:
+        self.arrived.clear()
+        await asyncio.wait_for(self.arrived.wait(), 2.0)
+        return self.messages[-1]
+
+    def committed(self) -> list[str]:
+        return [w[0] for m in self.messages for w in m.words]
+
+
+@pytest.fixture
+async def harness() -> AsyncIterator[Harness]:
+    h = Harness(MediaConfig(speech_interim_step_s=0.3, speech_interim_min_s=0.8, speech_commit_after_s=0.5))
+    task = asyncio.create_task(h.pipeline.run(h.source))
+    yield h
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_words_arrive_while_the_utterance_is_still_being_spoken(harness: Harness) -> None:
+    harness.source.open = utterance(10.0, 2.0)
+    harness.pipeline.offer(harness.source)
+    msg = await harness.next_message()
+    assert not msg.final
+    assert [w[0] for w in msg.words] == ["good", "morning", "everyone"]
+    assert msg.interim == "and thank"
+    assert msg.words[0][1] == pytest.approx(10.0)
+
+
+async def test_a_busy_worker_gets_the_newest_audio_instead_of_a_backlog(harness: Harness) -> None:
+    harness.asr.gate.clear()
+    harness.source.open = utterance(0.0, 1.0)
+    harness.pipeline.offer(harness.source)
+    await asyncio.wait_for(harness.asr.started.wait(), 2.0)
+    for seconds in (1.3, 1.6, 1.9, 2.2):
+        harness.source.open = utterance(0.0, seconds)
+        harness.pipeline.offer(harness.source)
+    harness.asr.gate.set()
+    await harness.next_message()
+    while len(harness.asr.calls) < 2:
+        await harness.next_message()
+    assert harness.asr.calls[:2] == [1.0, 2.2]
+
+
+async def test_the_final_transcript_commits_the_rest_once(harness: Harness) -> None:
+    harness.source.open = utterance(0.0, 2.0)
+    harness.pipeline.offer(harness.source)
+    await harness.next_message()
+    harness.source.open = None
+    harness.source.finished = [utterance(0.0, 2.4)]
+    harness.pipeline.offer(harness.source)
+    msg = await harness.next_message()
+    assert msg.final and msg.interim == ""
+    assert harness.committed() == SCRIPT[:6]
+    assert msg.word_count == 6
+    assert harness.stats.utterances == 1 and harness.stats.interim_transcripts == 1
+
+
+async def let_the_loop_run() -> None:
+    """Yield to the event loop a few times (for asserting that nothing happens)."""
+    for _ in range(10):
+        await asyncio.sleep(0)
+
+
+async def test_short_speech_waits_for_enough_audio(harness: Harness) -> None:
+    harness.source.open = utterance(0.0, 0.5)
+    harness.pipeline.offer(harness.source)
+    await let_the_loop_run()
+    assert harness.asr.calls == []
+    harness.source.open = utterance(0.0, 0.8)
+    harness.pipeline.offer(harness.source)
+    await harness.next_message()
+    assert harness.asr.calls == [0.8]
+
+
+async def test_finished_utterances_go_first_and_the_oldest_is_dropped_when_full() -> None:
+    h = Harness(MediaConfig(speech_queue_max=2, speech_interim_step_s=0.3))
+    h.source.finished = [utterance(0.0, 0.8), utterance(1.0, 1.2), utterance(3.0, 1.6)]
+    h.source.open = utterance(5.0, 2.0)
+    h.pipeline.offer(h.source)
+    assert h.stats.utterances == 3 and h.stats.utterances_dropped == 1
+    task = asyncio.create_task(h.pipeline.run(h.source))
+    try:
+        while len(h.asr.calls) < 3:
+            await h.next_message()
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    assert h.asr.calls[:3] == [1.2, 1.6, 2.0]
+    assert [m.final for m in h.messages[:2]] == [True, True]
+
+
+async def test_interim_passes_can_be_turned_off() -> None:
+    h = Harness(MediaConfig(speech_interim_step_s=0.0))
+    task = asyncio.create_task(h.pipeline.run(h.source))
+    try:
+        h.source.open = utterance(0.0, 3.0)
+        h.pipeline.offer(h.source)
+        await let_the_loop_run()
+        assert h.asr.calls == []
+        h.source.finished, h.source.open = [utterance(0.0, 3.2)], None
+        h.pipeline.offer(h.source)
+        msg = await h.next_message()
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    assert h.asr.calls == [3.2] and msg.final and len(msg.words) == 8
