@@ -63,3 +63,9 @@ def test_empty_inputs_and_sorting() -> None:
     fused = fuse_fillers([asr("hmm", 5.0, 5.5)], [ac(1.0, 1.5, 0.9), ac(9.0, 9.6, 0.99)])
     assert [f.start_s for f in fused] == [1.0, 5.0, 9.0]
     assert [f.source for f in fused] == ["acoustic", "asr", "acoustic"]
+
+
+def test_zero_length_asr_filler_needs_acoustic_support() -> None:
+    assert fuse_fillers([asr("hmm", 47.16, 47.16)], []) == []
+    assert [f.source for f in fuse_fillers([asr("hmm", 47.16, 47.16)], [ac(47.0, 47.3, 0.6)])] == ["both"]
+    assert [f.source for f in fuse_fillers([asr("um", 3.0, 3.3)], [])] == ["asr"]

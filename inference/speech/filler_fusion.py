@@ -10,10 +10,13 @@ from inference.speech.types import Filler, Word
 
 @dataclass(frozen=True)
 class FusionSettings:
-    """Rules for acoustic events that confirm no ASR filler ("acoustic-only").
+    """How ASR fillers and acoustic events are combined.
 
-    ``min_acoustic_confidence`` and ``min_acoustic_duration_s``: acoustic-only events below either are dropped
+    ``min_acoustic_confidence`` and ``min_acoustic_duration_s``: acoustic events that confirm no ASR filler
+    ("acoustic-only") below either are dropped
     (a filler is a drawn-out sound; short confident blips are mostly stressed syllables of real words).
+    ``min_asr_duration_s``: an ASR filler shorter than this with no acoustic support is dropped (Whisper gives
+    hallucinated words, e.g. an echo of its filler prompt at the end of a file, zero length).
     ``tolerance_s``: intervals this close count as overlapping (ASR word times are loose).
     ``max_lexical_overlap``: an acoustic-only event covered by recognised non-filler words for this fraction
     of its length or more is taken to be those words; above 1 the check is off. It is off by default because
@@ -24,6 +27,7 @@ class FusionSettings:
 
     min_acoustic_confidence: float = 0.9
     min_acoustic_duration_s: float = 0.45
+    min_asr_duration_s: float = 0.05
     tolerance_s: float = 0.15
     max_lexical_overlap: float = 1.01
 
@@ -42,7 +46,7 @@ def fuse_fillers(
 
     - An ASR filler that overlaps an acoustic event becomes ``source="both"`` (ASR word and times, the higher
       confidence); one acoustic event may confirm several ASR fillers.
-    - An ASR filler without acoustic support stays ``source="asr"``.
+    - An ASR filler without acoustic support stays ``source="asr"`` if it lasts ``min_asr_duration_s``.
     - An acoustic event that confirms no ASR filler is kept as ``source="acoustic"`` (its "um"/"uh" guess) when
       its confidence reaches ``min_acoustic_confidence``, it lasts ``min_acoustic_duration_s`` and recognised
       non-filler words (``lexical_words``) do not cover ``max_lexical_overlap`` of it.
@@ -60,7 +64,7 @@ def fuse_fillers(
         if support:
             confidence = max([filler.confidence] + [acoustic[i].confidence for i in support])
             fused.append(Filler(filler.text, filler.start_s, filler.end_s, "both", confidence))
-        else:
+        elif filler.end_s - filler.start_s >= settings.min_asr_duration_s:
             fused.append(Filler(filler.text, filler.start_s, filler.end_s, "asr", filler.confidence))
     for i, event in enumerate(acoustic):
         if i not in used_acoustic and _keep_acoustic_only(event, lexical_words, settings):
