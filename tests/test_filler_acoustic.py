@@ -21,8 +21,8 @@ from inference.speech.filler_acoustic import (
     clip_windows,
     merge_windows,
 )
-from inference.training.filler_corpus import window_labels
-from inference.training.speech_synth import TruthWord
+from inference.training.filler_corpus import WindowSet, random_script, split_specs, window_labels
+from inference.training.speech_synth import DEFAULT_VOICES, DrawnOutWord, FillerSegment, TruthWord
 from inference.training.train_filler_model import score_events
 
 needs_espeak = pytest.mark.skipif(
@@ -75,6 +75,31 @@ def test_window_labels_positive_negative_and_ambiguous() -> None:
     assert labels[14] == 0  # starts where the filler ends
     uh = window_labels([TruthWord("er", 1.0, 1.4, True)], 30)
     assert uh[10] == 2
+
+
+def test_corpus_splits_share_no_voice_with_each_other_or_the_benchmark() -> None:
+    specs = split_specs(10, 10, 10)
+    voices = [set(specs[name].voices) for name in ("train", "val", "test")]
+    assert all(not (a & b) for i, a in enumerate(voices) for b in voices[i + 1 :])
+    assert not set().union(*voices) & set(DEFAULT_VOICES)
+    assert set(specs["test"].noise).isdisjoint(set(specs["train"].noise) - {(None, 0.0)})
+
+
+def test_scripts_hold_fillers_and_drawn_out_words_only_when_asked() -> None:
+    rng = np.random.default_rng(3)
+    with_words = [s for _ in range(40) for s in random_script(rng, drawn_out_prob=0.5)]
+    assert any(isinstance(s, DrawnOutWord) for s in with_words)
+    assert any(isinstance(s, FillerSegment) for s in with_words)
+    assert not any(isinstance(s, DrawnOutWord) for _ in range(40) for s in random_script(rng))
+
+
+def test_thin_negatives_keeps_every_filler_window_and_about_the_requested_share_of_the_rest() -> None:
+    y = np.array([0] * 1000 + [1] * 30 + [2] * 20)
+    windows = WindowSet(np.zeros((len(y), 2, 2), np.float32), y, np.zeros(len(y), np.int32))
+    thinned = windows.thin_negatives(0.25, seed=1)
+    assert (thinned.y == 1).sum() == 30 and (thinned.y == 2).sum() == 20
+    assert 200 <= (thinned.y == 0).sum() <= 300
+    assert np.array_equal(thinned.y, windows.thin_negatives(0.25, seed=1).y)
 
 
 def test_clip_windows_pads_short_clips_and_removes_level() -> None:

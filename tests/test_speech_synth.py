@@ -11,7 +11,9 @@ import numpy as np
 import pytest
 
 from inference.training.speech_synth import (
+    DRAWN_OUT_WORDS,
     FILLER_KINDS,
+    DrawnOutWord,
     FillerSegment,
     NoiseSpec,
     Pause,
@@ -81,6 +83,25 @@ def test_fillers_sound_like_hesitations() -> None:
         for kind in FILLER_KINDS:
             duration = len(synthesize_filler(kind, SynthVoice(voice, 180))) / 16_000
             assert 0.2 <= duration <= 0.8, (voice, kind, duration)
+
+
+def test_drawn_out_words_are_longer_than_the_plain_word_and_not_fillers() -> None:
+    voice = SynthVoice("en-gb", 180)
+    for word in ("so", "well", "now"):
+        plain = len(synthesize_chunk(word, voice))
+        assert len(synthesize([DrawnOutWord(word)], voice, lead_s=0, tail_s=0).samples) > 1.3 * plain, word
+    clip = synthesize([Phrase("we can"), DrawnOutWord("so"), FillerSegment("uh"), Phrase("go")], voice)
+    assert [(w.text, w.is_filler) for w in clip.truth.words] == [
+        ("we", False),
+        ("can", False),
+        ("so", False),
+        ("uh", True),
+        ("go", False),
+    ]
+    assert clip.truth.words[2].end_s - clip.truth.words[2].start_s > 0.4
+    assert set(DRAWN_OUT_WORDS) >= {"so", "well", "now"}
+    with pytest.raises(ValueError):
+        synthesize([DrawnOutWord("umbrella")], voice)
 
 
 def test_clip_truth_places_words_fillers_and_pauses() -> None:

@@ -46,6 +46,20 @@ _FILLER_PHONEMES: dict[str, str] = {
     "hmm": "[[h'@m]]",
 }
 
+_DRAWN_OUT_PHONEMES: dict[str, str] = {
+    "so": "[[s'oU:]]",
+    "well": "[[w'E:l]]",
+    "now": "[[n'aU:]]",
+    "and": "[['a:nd]]",
+    "the": "[[D'i:]]",
+    "more": "[[m'o@:]]",
+    "I": "[['aI:]]",
+    "we": "[[w'i::]]",
+    "right": "[[r'aI:t]]",
+    "okay": "[[oUk'eI:]]",
+}
+DRAWN_OUT_WORDS: tuple[str, ...] = tuple(_DRAWN_OUT_PHONEMES)
+
 # Voices that ship with espeak-ng itself (no mbrola); "+f3"-style variants change timbre and pitch.
 DEFAULT_VOICES: tuple[str, ...] = (
     "en-us",
@@ -84,13 +98,21 @@ class FillerSegment:
 
 
 @dataclass(frozen=True)
+class DrawnOutWord:
+    """An ordinary word with a lengthened vowel ("sooo", "welll"), spoken as slowly as a filler: a hard
+    negative for filler detectors. ``word`` is one of :data:`DRAWN_OUT_WORDS`."""
+
+    word: str
+
+
+@dataclass(frozen=True)
 class Pause:
     """Silence of ``seconds`` between the neighbouring chunks (replaces the usual gap)."""
 
     seconds: float
 
 
-Segment = Phrase | FillerSegment | Pause
+Segment = Phrase | FillerSegment | DrawnOutWord | Pause
 
 
 @dataclass(frozen=True)
@@ -333,6 +355,14 @@ def synthesize_filler(kind: FillerKind, voice: SynthVoice) -> np.ndarray:
     return chunk
 
 
+def synthesize_drawn_out(word: str, voice: SynthVoice) -> np.ndarray:
+    """``word`` with its vowel lengthened, at the speed fillers are spoken."""
+    if word not in _DRAWN_OUT_PHONEMES:
+        raise ValueError(f"no drawn-out form of {word!r}; expected one of {DRAWN_OUT_WORDS}")
+    speed = _filler_espeak_speed(voice.rate_wpm)
+    return _cached_chunk(_DRAWN_OUT_PHONEMES[word], voice.name, speed, voice.pitch, voice.amplitude)
+
+
 def _word_weight(word: str) -> float:
     letters = re.sub(r"[^a-z0-9]", "", word.lower())
     vowel_groups = len(re.findall(r"[aeiouy]+", letters))
@@ -386,6 +416,8 @@ def synthesize(
             continue
         if isinstance(segment, Phrase):
             chunk = synthesize_chunk(segment.text, voice)
+        elif isinstance(segment, DrawnOutWord):
+            chunk = synthesize_drawn_out(segment.word, voice)
         else:
             chunk = synthesize_filler(segment.kind, voice)
         if last_end is not None:
@@ -404,6 +436,8 @@ def synthesize(
         start_s, end_s = cursor / SAMPLE_RATE, (cursor + len(chunk)) / SAMPLE_RATE
         if isinstance(segment, Phrase):
             words.extend(split_phrase_times(segment.text, start_s, end_s))
+        elif isinstance(segment, DrawnOutWord):
+            words.append(TruthWord(segment.word, round(start_s, 4), round(end_s, 4)))
         else:
             words.append(TruthWord(segment.kind, round(start_s, 4), round(end_s, 4), is_filler=True))
         pieces.append(chunk)

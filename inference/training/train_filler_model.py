@@ -2,8 +2,10 @@
 
     nice python -m inference.training.train_filler_model            # writes inference/speech/weights/
 
-Train and validation clips use the training voices; the test clips use unseen voices, SNRs and noise seeds.
-The decision threshold and minimum run length are chosen on validation, then the test set is scored once.
+Train, validation and test clips use disjoint voices (none of them a voice of ``bench/speech_accuracy.py``); the
+test clips also have their own SNRs and noise seeds. All splits hold hard negatives: words that sound like fillers
+and real words drawn out like one. Training keeps every filler window and ``--negative-keep`` of the others. The
+decision threshold and minimum run length are chosen on validation, then the test set is scored once.
 """
 
 from __future__ import annotations
@@ -178,9 +180,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_PATH, help="model file (.keras)")
     parser.add_argument("--mlflow-uri", default="file:var/mlruns", help="MLflow tracking URI ('' to disable)")
-    parser.add_argument("--train-clips", type=int, default=240)
-    parser.add_argument("--val-clips", type=int, default=50)
-    parser.add_argument("--test-clips", type=int, default=80)
+    parser.add_argument("--train-clips", type=int, default=400)
+    parser.add_argument("--val-clips", type=int, default=60)
+    parser.add_argument("--test-clips", type=int, default=100)
+    parser.add_argument("--negative-keep", type=float, default=0.4, help="fraction of non-filler windows trained on")
     parser.add_argument("--epochs", type=int, default=14)
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--seed", type=int, default=0)
@@ -200,7 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     train_clips = _generate("train", specs["train"])
     val_clips = _generate("val", specs["val"])
     test_clips = _generate("test", specs["test"])
-    train = build_window_set(train_clips).labelled()
+    train = build_window_set(train_clips).labelled().thin_negatives(args.negative_keep, args.seed)
     val = build_window_set(val_clips).labelled()
     counts = np.bincount(train.y, minlength=len(CLASS_NAMES))
     class_weight = {i: float(len(train.y) / (len(CLASS_NAMES) * max(c, 1))) for i, c in enumerate(counts)}
@@ -212,6 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "train_clips": args.train_clips,
         "val_clips": args.val_clips,
         "test_clips": args.test_clips,
+        "negative_keep": args.negative_keep,
         "epochs": args.epochs,
         "batch_size": args.batch_size,
         "seed": args.seed,
@@ -247,6 +251,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "decision": {"threshold": threshold, "min_windows": min_windows},
         "windows": {"window_s": DEFAULT_WINDOWS.window_s, "step_s": DEFAULT_WINDOWS.step_s},
         "train": {
+            "negative_keep": args.negative_keep,
             "seconds": round(train_s, 1),
             "epochs_run": len(history.history["loss"]),
             "windows_per_class": counts.tolist(),
@@ -261,6 +266,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "voices": list(s.voices),
                 "seed": s.seed,
                 "noise": [[k, snr] for k, snr in s.noise],
+                "drawn_out_prob": s.drawn_out_prob,
             }
             for name, s in specs.items()
         },
