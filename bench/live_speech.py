@@ -367,12 +367,14 @@ async def run_config(
 def whisper_alone(
     clip: Clip, models_dir: Path, lengths: Sequence[float] = (1.0, 3.0, 6.0), repeats: int = 3
 ) -> dict[float, float]:
-    """Median seconds one ``WhisperSpeechAnalyzer.transcribe`` call takes (1 thread) per utterance length."""
-    from inference.asr.whisper import WhisperSpeechAnalyzer
-    from inference.assets.whisper_model import whisper_model_dir
+    """Median seconds one ``transcribe`` call of the server's live ASR takes, per utterance length."""
     from inference.speech.types import SAMPLE_RATE, Utterance
+    from server.live import speech_factory
+    from server.settings import Settings
 
-    analyzer = WhisperSpeechAnalyzer(whisper_model_dir(models_dir), cpu_threads=1)
+    factory = speech_factory(Settings(models_dir=models_dir))
+    assert factory is not None
+    analyzer = factory()
     start = round(0.3 * SAMPLE_RATE)
     analyzer.transcribe(Utterance(0.0, clip.samples16k[start : start + SAMPLE_RATE]))
     out = {}
@@ -485,7 +487,7 @@ async def main_async(args: argparse.Namespace) -> None:
     print()
     print(markdown(rows, (load_start, _load()), sum(c.duration_s for c in clips)))
     print(
-        "\nWhisper base alone, one `transcribe` call with 1 thread (median of 3): "
+        "\nWhisper base alone, one `transcribe` call of the live worker's analyser (2 threads, median of 3): "
         + ", ".join(f"{length:g} s utterance {secs:.2f} s" for length, secs in whisper.items())
     )
     if args.json is not None:

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from inference.asr.whisper import WhisperSpeechAnalyzer
+from inference.asr.whisper import LIVE_FILLER_PROMPT, WhisperSpeechAnalyzer
 from inference.assets.pose_models import bundle_path
 from inference.assets.whisper_model import is_whisper_model_ready, whisper_model_dir
 from media.config import IceServer, MediaConfig
@@ -52,7 +52,14 @@ def speech_factory(settings: Settings) -> SpeechFactory | None:
     if not is_whisper_model_ready(model_dir):
         log.warning("Whisper model %s missing (run `podium models`): live speech feedback disabled", model_dir)
         return None
-    return functools.partial(WhisperSpeechAnalyzer, model_dir, cpu_threads=2, temperature=(0.0,))
+    return functools.partial(
+        WhisperSpeechAnalyzer,
+        model_dir,
+        cpu_threads=2,
+        temperature=(0.0,),
+        initial_prompt=LIVE_FILLER_PROMPT,
+        repetition_penalty=1.1,
+    )
 
 
 async def persist_ended_session(app: web.Application, live: LiveSession) -> None:

@@ -27,6 +27,8 @@ from inference.assets.whisper_model import (
     prepare_whisper_model,
 )
 from inference.speech.types import Utterance, Word
+from server.live import speech_factory
+from server.settings import Settings
 from tests.generators.speech import as_utterance, speech_clip
 
 FILLERS = {"um", "uh", "umm", "uhh", "uh-huh", "hmm", "er", "ah"}
@@ -145,18 +147,22 @@ class EncoderSpy:
 
 
 @pytest.mark.slow
-def test_live_utterances_are_encoded_in_a_short_window_with_the_same_words(
-    asr: WhisperSpeechAnalyzer, monkeypatch: pytest.MonkeyPatch
+def test_the_live_worker_encodes_utterances_in_a_short_window_and_keeps_fillers(
+    model_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    factory = speech_factory(Settings(models_dir=model_dir.parent))
+    assert factory is not None
+    live_asr = factory()
+    assert isinstance(live_asr, WhisperSpeechAnalyzer)
     clip = speech_clip("Good morning everyone, {um} thank you for coming today.")
-    spy = EncoderSpy(asr._model.model)
-    monkeypatch.setattr(asr._model, "model", spy)
-    live = [norm(w.text) for w in asr.transcribe(as_utterance(clip))]
-    post_hoc = [norm(w.text) for w in transcribe_file_samples(clip.samples, analyzer=asr)]
-    expected_frames = encoder_window_frames(clip.truth.duration_s, 5.0, 1.0)
-    assert spy.frames == [expected_frames, 3000], spy.frames
+    spy = EncoderSpy(live_asr._model.model)
+    monkeypatch.setattr(live_asr._model, "model", spy)
+    live = [norm(w.text) for w in live_asr.transcribe(as_utterance(clip))]
+    post_hoc = [norm(w.text) for w in transcribe_file_samples(clip.samples, analyzer=live_asr)]
+    assert spy.frames == [encoder_window_frames(clip.truth.duration_s, 5.0, 1.0), 3000], spy.frames
     for word in ("morning", "everyone", "thank", "coming", "today"):
         assert word in live, live
+    assert FILLERS & set(live), live
     assert [w for w in live if w not in FILLERS] == [w for w in post_hoc if w not in FILLERS]
 
 

