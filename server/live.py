@@ -39,6 +39,7 @@ def media_config(settings: Settings) -> MediaConfig:
         pose_model_path=pose_path if pose_path.exists() else None,
         pose_workers=settings.workers,
         no_media_timeout_s=settings.no_media_timeout_s,
+        speech_interim_step_s=settings.live_asr_interim_s,
         max_duration_s=settings.session_max_s,
         recordings_dir=settings.data_dir / "recordings",
     )

@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     pose_fps: float = Field(10.0, description="Frames per second sent to pose estimation.")
     pose_model: str = Field("lite", description="Pose model variant: lite, full or heavy.")
     live_asr: bool = Field(True, description="Transcribe speech live (Whisper in a worker process).")
+    live_asr_interim_s: float = Field(
+        0.3,
+        ge=0.0,
+        description="Transcribe the utterance still being spoken again after this much more audio (0: only "
+        "finished utterances; words then arrive seconds later, with less CPU).",
+    )
     workers: int = Field(2, description="Pose worker processes; each live stream sticks to one of them.")
     preload_models: bool = Field(True, description="Start inference workers and load models at start-up.")
     cors_origin: str = Field("*", description="Access-Control-Allow-Origin for the API (bearer tokens only).")
