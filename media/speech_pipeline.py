@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Protocol
@@ -13,6 +14,8 @@ from inference.speech.types import Utterance, Word
 from media.config import MediaConfig
 from media.feedback import Feedback, speech_feedback
 from media.stats import SessionStats
+
+log = logging.getLogger(__name__)
 
 Transcribe = Callable[[Utterance], Awaitable[list[Word]]]
 
@@ -71,7 +74,13 @@ class SpeechPipeline:
                 await self._ready.wait()
                 continue
             utterance, final = job
-            words = await self._transcribe(utterance)
+            try:
+                words = await self._transcribe(utterance)
+            except Exception:
+                self._stats.speech_errors += 1
+                if self._stats.speech_errors == 1:
+                    log.exception("speech recognition failed; this session goes on without those words")
+                continue
             if final:
                 self._publish(utterance, self._stream.final(utterance.start_s, words))
             else:

@@ -42,19 +42,23 @@ class FakeSource:
 
 
 class FakeAsr:
-    """Hears one script word per 0.4 s of audio (a word once its audio is complete); can be held back."""
+    """Hears one script word per 0.4 s of audio (a word once its audio is complete); can be held back or fail."""
 
     def __init__(self) -> None:
         self.calls: list[float] = []
         self.gate = asyncio.Event()
         self.gate.set()
         self.started = asyncio.Event()
+        self.failures = 0
 
     async def __call__(self, utt: Utterance) -> list[Word]:
         seconds = len(utt.samples) / SAMPLE_RATE
         self.calls.append(seconds)
         self.started.set()
         await self.gate.wait()
+        if self.failures > 0:
+            self.failures -= 1
+            raise RuntimeError("worker died")
         count = int(seconds / WORD_S + 1e-9)
         return [
             Word(SCRIPT[i % len(SCRIPT)], utt.start_s + i * WORD_S, utt.start_s + (i + 1) * WORD_S - 0.05)
@@ -182,3 +186,12 @@ async def test_interim_passes_can_be_turned_off() -> None:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
     assert h.asr.calls == [3.2] and msg.final and len(msg.words) == 8
+
+
+async def test_a_failed_transcription_is_counted_and_the_next_one_still_runs(harness: Harness) -> None:
+    harness.asr.failures = 1
+    harness.source.finished = [utterance(0.0, 1.2), utterance(2.0, 0.8)]
+    harness.pipeline.offer(harness.source)
+    msg = await harness.next_message()
+    assert msg.final and msg.t_s == 2.0
+    assert harness.stats.speech_errors == 1 and harness.asr.calls == [1.2, 0.8]
