@@ -139,6 +139,8 @@ def test_committed_eval_json_matches_the_weights() -> None:
     assert report["model"] == DEFAULT_MODEL_PATH.name
     assert 0.0 < report["decision"]["threshold"] < 1.0
     assert report["test"]["f1"] > 0.5
+    trained_on = {v for split in report["corpus"].values() for v in split["voices"]}
+    assert not trained_on & set(DEFAULT_VOICES)
 
 
 DETECT_SCRIPT = textwrap.dedent(

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -10,6 +15,9 @@ import pytest
 from bench import speech_accuracy as bench
 from inference.training.speech_synth import DEFAULT_VOICES, FillerSegment, Pause, SynthTruth, SynthVoice, TruthWord
 from media.offline.analyze import AnalysisModels, AnalysisOptions
+
+REPO = Path(__file__).resolve().parents[1]
+MODELS_DIR = REPO / "var" / "models"
 
 
 def _truth(*fillers: tuple[str, float, float]) -> SynthTruth:
@@ -68,3 +76,29 @@ def test_post_hoc_transcription_is_greedy_by_default(monkeypatch: pytest.MonkeyP
     assert seen["temperature"] == (0.0,)
     AnalysisModels(tmp_path, AnalysisOptions(temperature=(0.0, 0.2))).whisper()
     assert seen["temperature"] == (0.0, 0.2)
+
+
+@pytest.mark.slow
+def test_two_clip_run_scores_and_reports_every_filler(tmp_path: Path) -> None:
+    if shutil.which("espeak-ng") is None or not (MODELS_DIR / "whisper-base" / "model.bin").is_file():
+        pytest.skip("needs espeak-ng and Whisper base in var/models (`podium models`)")
+    out = tmp_path / "speech.json"
+    args = ["--clips", "2", "--seed", "3", "--models-dir", str(MODELS_DIR), "--json", str(out)]
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.speech_accuracy", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )  # a subprocess: the run imports TensorFlow, which must stay out of the test process
+    assert run.returncode == 0, run.stderr[-2000:]
+    payload = json.loads(out.read_text())
+    assert payload["warnings"] == []
+    clips = payload["clips"]
+    assert len(clips) == 2 and all(3 <= len(c["true_fillers"]) <= 6 for c in clips)
+    for c in clips:
+        assert c["filler_tp"] + c["filler_fp"] == len(c["reported_fillers"])
+        assert c["filler_fn"] == len(c["missed_fillers"])
+    assert payload["summary"]["filler_f1"] > 0.5
+    assert "| Source | Reported | False alarms |" in run.stdout and "| Filler | True | Missed |" in run.stdout
