@@ -344,8 +344,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sweep",
         action="store_true",
-        help="keep every acoustic filler event and print F1 per confidence threshold (for calibration on a seed "
-        "other than the benchmark's)",
+        help="keep acoustic-only filler events of any confidence (the length rule still applies) and print F1 per "
+        "confidence threshold (for calibration on a seed other than the benchmark's)",
     )
     args = parser.parse_args(argv)
     rng = np.random.default_rng(args.seed)
