@@ -38,7 +38,7 @@ class MediaConfig:
     voice_max_utterance_s: float = 6.0
     speech_interim_step_s: float = 0.3
     speech_interim_min_s: float = 0.8
-    speech_commit_after_s: float = 0.6
+    speech_commit_after_s: float = 1.0
     voice_min_pause_s: float = 0.5
     no_media_timeout_s: float = 10.0
     max_duration_s: float = 3600.0

@@ -34,6 +34,14 @@ def test_a_word_with_enough_audio_after_it_is_committed_without_agreement() -> N
     assert texts(step.tail) == ["faster"]
 
 
+def test_an_agreed_word_right_at_the_end_of_the_audio_waits() -> None:
+    stream = StreamingTranscript(commit_after_s=10.0, agree_guard_s=0.3)
+    stream.interim(0.0, words("good morning one"), audio_end_s=1.1)
+    step = stream.interim(0.0, words("good morning one"), audio_end_s=1.2)
+    assert texts(step.committed) == ["good", "morning"]
+    assert texts(step.tail) == ["one"]
+
+
 def test_commits_stop_at_the_first_unsettled_disagreement() -> None:
     stream = StreamingTranscript(commit_after_s=10.0)
     stream.interim(0.0, words("our team ship three"), audio_end_s=1.6)

@@ -3,7 +3,8 @@
 Live speech is transcribed again every few hundred milliseconds while the speaker is still talking. The last
 words of such an interim transcript are often wrong (a word cut in half, a guess that changes with more audio),
 so a word is *committed* — sent once, counted, checked for fillers — when two successive transcripts of the
-same utterance agree on it ("local agreement"), when the transcript had at least ``commit_after_s`` of audio after
+same utterance agree on it ("local agreement") and it ends ``agree_guard_s`` before the audio does (Whisper's
+guesses at a cut-off last word tend to repeat), when the transcript had at least ``commit_after_s`` of audio after
 it (enough context that it rarely changes), or when the utterance's final transcript holds it. Committed words
 are never taken back, also across utterances (a word cut in two by an utterance split is sent once); what is not
 committed yet is the interim tail.
@@ -43,21 +44,24 @@ class StreamingTranscript:
     transcript of a finished one; utterances are told apart by their start time.
     """
 
-    def __init__(self, commit_after_s: float = 0.6) -> None:
+    def __init__(self, commit_after_s: float = 1.0, agree_guard_s: float = 0.3) -> None:
         self.commit_after_s = commit_after_s
+        self.agree_guard_s = agree_guard_s
         self._start_s: float | None = None
         self._last: Word | None = None
         self._previous_tail: list[Word] = []
 
     def interim(self, start_s: float, words: Sequence[Word], audio_end_s: float) -> StreamStep:
         """Commit the front words of ``words`` (transcript of audio up to ``audio_end_s``) that the previous
-        interim transcript also had or that are at least ``commit_after_s`` older than the audio's end."""
+        interim transcript also had (ending ``agree_guard_s`` before the audio) or that are at least
+        ``commit_after_s`` older than the audio's end."""
         self._switch(start_s)
         tail = self._after_committed(words)
         settled = audio_end_s - self.commit_after_s
+        guarded = audio_end_s - self.agree_guard_s
         count = 0
         for i, word in enumerate(tail):
-            agreed = i < len(self._previous_tail) and _same_text(self._previous_tail[i], word)
+            agreed = i < len(self._previous_tail) and _same_text(self._previous_tail[i], word) and word.end_s <= guarded
             if not (agreed or word.end_s <= settled):
                 break
             count += 1
