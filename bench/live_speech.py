@@ -393,7 +393,10 @@ def print_messages(clip: Clip, messages: Sequence[tuple[float, dict[str, Any]]],
     """Each ``speech`` message: arrival (s since stream start), utterance span, text; then the script."""
     for received, msg in messages:
         if msg.get("type") == "speech":
-            print(f"  +{received - stream_start:6.2f}s  utt {msg['t_s']:6.2f}-{msg['end_s']:6.2f}  {msg['text']}")
+            print(
+                f"  +{received - stream_start:6.2f}s  utt {msg['t_s']:6.2f}-{msg['end_s']:6.2f}  {msg['text']}"
+                f"  [{msg.get('interim', '')}]"
+            )
     print("  truth: " + " ".join(f"{w}@{end:.2f}" for w, end in clip.truth))
 
 
