@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from inference.training.espeak import SynthError, trim_silence
 from inference.training.speech_synth import (
     DRAWN_OUT_WORDS,
     FILLER_KINDS,
@@ -18,7 +19,6 @@ from inference.training.speech_synth import (
     NoiseSpec,
     Pause,
     Phrase,
-    SynthError,
     SynthVoice,
     TruthWord,
     make_noise,
@@ -28,7 +28,6 @@ from inference.training.speech_synth import (
     synthesize,
     synthesize_chunk,
     synthesize_filler,
-    trim_silence,
     true_wpm,
 )
 

@@ -11,7 +11,7 @@ Example::
                       SynthVoice(name="en-gb", rate_wpm=150))
     clip.write_wav("talk.wav"); print(clip.truth.to_json())
 
-Runs offline; needs the Debian packages ``espeak-ng`` and ``sox``.
+Runs offline; needs the Debian packages ``espeak-ng`` and ``sox`` (called through :mod:`inference.training.espeak`).
 """
 
 from __future__ import annotations
@@ -19,8 +19,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-import shutil
-import subprocess
 import wave
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -29,9 +27,8 @@ from typing import Any, Literal
 
 import numpy as np
 
+from inference.training.espeak import SAMPLE_RATE, speech_chunk
 from inference.voice.types import Pause as Interval
-
-SAMPLE_RATE = 16_000
 
 FillerKind = Literal["um", "uh", "er", "ah", "hmm"]
 FILLER_KINDS: tuple[FillerKind, ...] = ("um", "uh", "er", "ah", "hmm")
@@ -74,13 +71,8 @@ DEFAULT_VOICES: tuple[str, ...] = (
     "en-gb-x-gbcwmd+f4",
 )
 
-_TRIM_THRESHOLD = 10 ** (-45 / 20)
 ESPEAK_RATE_FACTOR = 0.745
 MAX_FILLER_S = 0.75
-
-
-class SynthError(RuntimeError):
-    """espeak-ng or sox is missing or failed."""
 
 
 @dataclass(frozen=True)
@@ -240,95 +232,6 @@ def _append_phrase(segments: list[Segment], text: str) -> None:
         segments.append(Phrase(cleaned))
 
 
-def _require(tool: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        raise SynthError(f"{tool} not found on PATH; install the Debian package '{tool}'")
-    return path
-
-
-@functools.lru_cache(maxsize=1)
-def _known_voices() -> tuple[frozenset[str], frozenset[str]]:
-    espeak = _require("espeak-ng")
-    names: set[str] = set()
-    variants: set[str] = set()
-    for selector, target in (("--voices", names), ("--voices=variant", variants)):
-        listing = subprocess.run([espeak, selector], capture_output=True, text=True, check=True, timeout=30)
-        for line in listing.stdout.splitlines()[1:]:
-            cols = line.split()
-            if len(cols) < 5:
-                continue
-            if target is variants:
-                target.add(cols[4].rsplit("/", 1)[-1])  # variant files are looked up case-sensitively
-            else:
-                target.update({cols[1].lower(), cols[3].lower(), cols[4].rsplit("/", 1)[-1].lower()})
-    return frozenset(names), frozenset(variants)
-
-
-def check_voice(voice: str) -> None:
-    """Raise :class:`SynthError` unless espeak-ng knows ``voice`` (``name`` or ``name+variant``).
-
-    espeak-ng silently falls back to its default voice for unknown names (and for variants in the wrong case,
-    e.g. ``+annie`` instead of ``+Annie``), so this is checked up front.
-    """
-    names, variants = _known_voices()
-    base, _, variant = voice.partition("+")
-    if base.lower() not in names or (variant and variant not in variants):
-        raise SynthError(f"espeak-ng has no voice {voice!r}; see `espeak-ng --voices=en` and `--voices=variant`")
-
-
-def _run_espeak_sox(text: str, voice: str, rate_wpm: int, pitch: int, amplitude: int) -> np.ndarray:
-    espeak = _require("espeak-ng")
-    sox = _require("sox")
-    check_voice(voice)
-    espeak_cmd = [espeak, "-v", voice, "-s", str(rate_wpm), "-p", str(pitch), "-a", str(amplitude), "--stdout"]
-    sox_cmd = [
-        sox,
-        "-q",
-        "-t",
-        "wav",
-        "-",
-        "-t",
-        "raw",
-        "-e",
-        "floating-point",
-        "-b",
-        "32",
-        "-c",
-        "1",
-        "-r",
-        str(SAMPLE_RATE),
-        "-",
-    ]
-    try:
-        wav = subprocess.run(espeak_cmd, input=text.encode(), capture_output=True, check=True, timeout=60).stdout
-        raw = subprocess.run(sox_cmd, input=wav, capture_output=True, check=True, timeout=60).stdout
-    except subprocess.CalledProcessError as exc:
-        stderr = exc.stderr.decode(errors="replace").strip()
-        raise SynthError(f"{Path(str(exc.cmd[0])).name} failed (voice={voice!r}): {stderr}") from exc
-    except subprocess.TimeoutExpired as exc:
-        raise SynthError(f"{Path(str(exc.cmd[0])).name} timed out on {text[:40]!r}") from exc
-    samples = np.frombuffer(raw, dtype="<f4").astype(np.float32)
-    if samples.size == 0:
-        raise SynthError(f"espeak-ng produced no audio for {text[:40]!r} with voice {voice!r}")
-    return samples
-
-
-def trim_silence(samples: np.ndarray, threshold: float = _TRIM_THRESHOLD) -> np.ndarray:
-    """Cut leading and trailing samples quieter than ``threshold`` (linear amplitude)."""
-    loud = np.flatnonzero(np.abs(samples) > threshold)
-    if loud.size == 0:
-        return samples[:0]
-    return samples[loud[0] : loud[-1] + 1]
-
-
-@functools.lru_cache(maxsize=512)
-def _cached_chunk(text: str, voice: str, rate_wpm: int, pitch: int, amplitude: int) -> np.ndarray:
-    chunk = trim_silence(_run_espeak_sox(text, voice, rate_wpm, pitch, amplitude))
-    chunk.setflags(write=False)
-    return chunk
-
-
 def espeak_speed(rate_wpm: float) -> int:
     """espeak-ng ``-s`` value for a target speaking rate in real words per minute."""
     return int(min(450, max(80, round(rate_wpm * ESPEAK_RATE_FACTOR))))
@@ -336,7 +239,7 @@ def espeak_speed(rate_wpm: float) -> int:
 
 def synthesize_chunk(text: str, voice: SynthVoice) -> np.ndarray:
     """Speak ``text`` (espeak-ng syntax, ``[[phonemes]]`` allowed) → trimmed 16 kHz float32 samples."""
-    return _cached_chunk(text, voice.name, espeak_speed(voice.rate_wpm), voice.pitch, voice.amplitude)
+    return speech_chunk(text, voice.name, espeak_speed(voice.rate_wpm), voice.pitch, voice.amplitude)
 
 
 def _filler_espeak_speed(rate_wpm: float) -> int:
@@ -348,10 +251,10 @@ def synthesize_filler(kind: FillerKind, voice: SynthVoice) -> np.ndarray:
     if kind not in _FILLER_PHONEMES:
         raise ValueError(f"unknown filler {kind!r}; expected one of {FILLER_KINDS}")
     speed = _filler_espeak_speed(voice.rate_wpm)
-    chunk = _cached_chunk(_FILLER_PHONEMES[kind], voice.name, speed, voice.pitch, voice.amplitude)
+    chunk = speech_chunk(_FILLER_PHONEMES[kind], voice.name, speed, voice.pitch, voice.amplitude)
     while len(chunk) > MAX_FILLER_S * SAMPLE_RATE and speed < 260:
         speed += 20
-        chunk = _cached_chunk(_FILLER_PHONEMES[kind], voice.name, speed, voice.pitch, voice.amplitude)
+        chunk = speech_chunk(_FILLER_PHONEMES[kind], voice.name, speed, voice.pitch, voice.amplitude)
     return chunk
 
 
@@ -360,7 +263,7 @@ def synthesize_drawn_out(word: str, voice: SynthVoice) -> np.ndarray:
     if word not in _DRAWN_OUT_PHONEMES:
         raise ValueError(f"no drawn-out form of {word!r}; expected one of {DRAWN_OUT_WORDS}")
     speed = _filler_espeak_speed(voice.rate_wpm)
-    return _cached_chunk(_DRAWN_OUT_PHONEMES[word], voice.name, speed, voice.pitch, voice.amplitude)
+    return speech_chunk(_DRAWN_OUT_PHONEMES[word], voice.name, speed, voice.pitch, voice.amplitude)
 
 
 def _word_weight(word: str) -> float:
@@ -396,7 +299,8 @@ def synthesize(
     """Synthesise a script (segments, or text for :func:`parse_script`) into a clip with exact ground truth.
 
     Chunks are separated by ``gap_s`` of silence; a :class:`Pause` replaces that gap with its own length.
-    ``gain_db`` scales the speech before noise is added. Raises :class:`SynthError` when a tool fails.
+    ``gain_db`` scales the speech before noise is added. Raises
+    :class:`~inference.training.espeak.SynthError` when a tool fails.
     """
     voice = voice or SynthVoice()
     segments = parse_script(script) if isinstance(script, str) else list(script)
