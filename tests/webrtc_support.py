@@ -115,7 +115,8 @@ def _tracks(fps: int) -> tuple[Any, Any]:
     from aiortc import MediaStreamTrack
 
     pcm = speech_pcm()
-    pcm = np.concatenate([pcm, np.zeros(AUDIO_RATE // 2, dtype=np.int16)])
+    silence = np.zeros(AUDIO_RATE // 2, dtype=np.int16)
+    pcm = np.concatenate([silence, pcm, silence])
     photo = person_photo()
 
     class SpeechTrack(MediaStreamTrack):

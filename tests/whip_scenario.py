@@ -105,9 +105,14 @@ async def scenario(args: argparse.Namespace) -> dict[str, Any]:
             state_live = await _json(await http.get(BASE + f"/api/v1/sessions/{created['id']}", headers=auth))
             report["state_while_live"] = state_live["state"]
             speech_seen = asyncio.Event()
+            finals = 0
+
             def on_message(data: str) -> None:
+                nonlocal finals
                 if '"type":"speech"' in data and '"final":true' in data:
-                    speech_seen.set()
+                    finals += 1
+                    if finals >= args.finals:
+                        speech_seen.set()
 
             publisher.channel.on("message", on_message)
             await asyncio.sleep(args.seconds)
@@ -144,6 +149,7 @@ def main() -> None:
     parser.add_argument("--models-dir", type=Path, required=True)
     parser.add_argument("--seconds", type=float, default=4.0, help="media to send before waiting for speech")
     parser.add_argument("--speech-timeout", type=float, default=40.0)
+    parser.add_argument("--finals", type=int, default=3, help="final speech messages to wait for before DELETE")
     print(json.dumps(asyncio.run(scenario(parser.parse_args()))))
 
 
