@@ -5,7 +5,9 @@ One session at a time, all in this process and inside a private network namespac
 with the Whisper speech worker built exactly as the server builds it (``server.live.speech_factory``, in a
 spawned worker), and an aiortc publisher streaming a generated speech clip
 (:mod:`inference.training.speech_synth`: espeak-ng with known word times) in real time, optionally with a
-640×480 video track and the pose worker running as in a real session.
+640×480 VP8 video track and the pose worker running as in a real session. The video is encoded once before
+streaming and relayed packet by packet, as a browser on the speaker's own machine would send it, so the two cores
+measured are the server's.
 
 For every spoken word that comes back in a ``speech`` message (matched to the script by text, in order),
 latency = receive time on the publisher − (stream start + the word's true end time in the clip). The stream
@@ -81,6 +83,7 @@ class HeardWord:
     end_s: float
     utterance_end_s: float
     received: float
+    final: bool
 
 
 @dataclass
@@ -93,6 +96,9 @@ class ClipRun:
     wait_for_cut: list[float] = field(default_factory=list)
     after_cut: list[float] = field(default_factory=list)
     clock_offsets: list[float] = field(default_factory=list)
+    by_final: list[bool] = field(default_factory=list)
+    asr_seconds: float = 0.0
+    asr_calls: float = 0.0
     utterances: int = 0
     utterances_dropped: int = 0
     interim_transcripts: int = 0
@@ -141,7 +147,9 @@ def heard_words(messages: Sequence[tuple[float, dict[str, Any]]]) -> list[HeardW
             continue
         for text, start, end in msg.get("words") or []:
             if norm(text):
-                out.append(HeardWord(text, float(start), float(end), float(msg["end_s"]), received))
+                out.append(
+                    HeardWord(text, float(start), float(end), float(msg["end_s"]), received, bool(msg.get("final")))
+                )
     return out
 
 
@@ -156,6 +164,7 @@ def score_clip(
         word_end = truth[ti][1]
         h = heard[hi]
         run.latencies.append(h.received - (stream_start + word_end))
+        run.by_final.append(h.final)
         run.clock_offsets.append(h.end_s - word_end)
         run.wait_for_cut.append(h.utterance_end_s - h.end_s)
         run.after_cut.append(h.received - stream_start - h.utterance_end_s)
@@ -192,42 +201,68 @@ class ClipTrack(MediaStreamTrack):
         return frame
 
 
+VIDEO_LOOP_FRAMES = 2 * VIDEO_FPS
+
+
+def encode_photo_loop(frames: int = VIDEO_LOOP_FRAMES) -> list[av.Packet]:
+    """VP8 packets of the 640×480 test photo with fresh sensor noise in every frame, a keyframe first."""
+    from tests.generators.video import VideoScript, render_frame
+
+    script = VideoScript(noise_std=2.0)
+    codec = av.CodecContext.create("libvpx", "w")
+    codec.width, codec.height, codec.pix_fmt = 640, 480, "yuv420p"
+    codec.time_base, codec.bit_rate = fractions.Fraction(1, VIDEO_CLOCK), 1_000_000
+    packets: list[av.Packet] = []
+    for i in range(frames):
+        image = render_frame(script, script.truth_at(i / VIDEO_FPS))
+        frame = av.VideoFrame.from_ndarray(image, format="rgb24").reformat(format="yuv420p")
+        frame.pts, frame.time_base = i * (VIDEO_CLOCK // VIDEO_FPS), codec.time_base
+        packets += codec.encode(frame)
+    packets += codec.encode(None)
+    return packets
+
+
 class PhotoTrack(MediaStreamTrack):
-    """A 640×480 video track of the real test photo at :data:`VIDEO_FPS` (gives the pose worker real work)."""
+    """A 640×480 VP8 track of the real test photo at :data:`VIDEO_FPS` (gives the server decoding and the pose
+    worker real work).
+
+    The packets are encoded once before streaming and relayed in a loop (aiortc sends an ``av.Packet`` without
+    re-encoding), so the publisher costs the server's two cores nothing a browser on the speaker's own machine
+    would not.
+    """
 
     kind = "video"
 
-    def __init__(self) -> None:
-        from tests.generators.video import VideoScript, render_frame
-
+    def __init__(self, packets: Sequence[av.Packet]) -> None:
         super().__init__()
-        script = VideoScript(noise_std=2.0)
-        self.image = render_frame(script, script.truth_at(0.0))
+        self.packets = packets
         self.start: float | None = None
-        self.pts = 0
+        self.index = 0
 
-    async def recv(self) -> av.VideoFrame:
+    async def recv(self) -> av.Packet:  # type: ignore[override]
+        step = VIDEO_CLOCK // VIDEO_FPS
         if self.start is None:
             self.start = time.monotonic()
         else:
-            self.pts += VIDEO_CLOCK // VIDEO_FPS
-            delay = self.start + self.pts / VIDEO_CLOCK - time.monotonic()
+            self.index += 1
+            delay = self.start + self.index * step / VIDEO_CLOCK - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
-        frame = av.VideoFrame.from_ndarray(self.image, format="rgb24")
-        frame.pts, frame.time_base = self.pts, fractions.Fraction(1, VIDEO_CLOCK)
-        return frame
+        packet = self.packets[self.index % len(self.packets)]
+        relay = av.Packet(bytes(packet))
+        relay.pts, relay.time_base = self.index * step, fractions.Fraction(1, VIDEO_CLOCK)
+        return relay
 
 
 class BenchPublisher:
     """A sendonly aiortc peer with the clip (and optionally video) and a ``feedback`` data channel."""
 
-    def __init__(self, pcm: np.ndarray, video: bool) -> None:
+    def __init__(self, pcm: np.ndarray, video: Sequence[av.Packet] | None) -> None:
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
         self.audio = ClipTrack(pcm)
         self.pc.addTransceiver(self.audio, direction="sendonly")
-        if video:
-            self.pc.addTransceiver(PhotoTrack(), direction="sendonly")
+        if video is not None:
+            self.pc.addTransceiver(PhotoTrack(video), direction="sendonly")
         self.messages: list[tuple[float, dict[str, Any]]] = []
         self.message_arrived = asyncio.Event()
         self.connected = asyncio.Event()
@@ -323,10 +358,12 @@ async def run_config(
     workers = MediaWorkers(config, factory)
     await workers.warm_up()
     registry = LiveSessionRegistry(config, workers)
+    video = encode_photo_loop() if pose_model is not None else None
     runs = []
     try:
         for i, clip in enumerate(clips):
-            publisher = BenchPublisher(clip.pcm48, video=pose_model is not None)
+            publisher = BenchPublisher(clip.pcm48, video=video)
+            asr_before = asr_call_totals()
             sid = f"bench-{i}"
             session = await registry.start(sid, await publisher.offer())
             assert session.answer_sdp is not None
@@ -344,6 +381,7 @@ async def run_config(
             run.utterances_dropped = session.stats.utterances_dropped
             run.interim_transcripts = session.stats.interim_transcripts
             run.utterance_lengths = [m["end_s"] - m["t_s"] for _, m in publisher.messages if m.get("type") == "speech"]
+            run.asr_seconds, run.asr_calls = (a - b for a, b in zip(asr_call_totals(), asr_before, strict=True))
             print(
                 json.dumps(
                     {
@@ -362,6 +400,18 @@ async def run_config(
     finally:
         workers.shutdown()
     return runs
+
+
+def asr_call_totals() -> tuple[float, float]:
+    """Seconds spent in and number of live ASR calls so far (``podium_asr_seconds``, both kinds)."""
+    from prometheus_client import REGISTRY
+
+    def total(suffix: str) -> float:
+        return sum(
+            REGISTRY.get_sample_value(f"podium_asr_seconds_{suffix}", {"kind": k}) or 0.0 for k in ("interim", "final")
+        )
+
+    return total("sum"), total("count")
 
 
 def whisper_alone(
@@ -409,6 +459,9 @@ def summarize(name: str, runs: Sequence[ClipRun]) -> dict[str, Any]:
     lat = [x for r in runs for x in r.latencies]
     wait = [x for r in runs for x in r.wait_for_cut]
     after = [x for r in runs for x in r.after_cut]
+    final = [f for r in runs for f in r.by_final]
+    lat_final = [x for x, f in zip(lat, final, strict=True) if f]
+    lat_interim = [x for x, f in zip(lat, final, strict=True) if not f]
     return {
         "config": name,
         "clips": len(runs),
@@ -422,11 +475,17 @@ def summarize(name: str, runs: Sequence[ClipRun]) -> dict[str, Any]:
         "wait_p95": _p(wait, 95),
         "after_p50": _p(after, 50),
         "after_p95": _p(after, 95),
+        "final_share": float(np.mean(final)) if final else float("nan"),
+        "final_p50": _p(lat_final, 50),
+        "final_p95": _p(lat_final, 95),
+        "interim_p50": _p(lat_interim, 50),
+        "interim_p95": _p(lat_interim, 95),
         "utterance_mean_s": float(np.mean([x for r in runs for x in r.utterance_lengths] or [float("nan")])),
         "utterances": sum(r.utterances for r in runs),
         "dropped": sum(r.utterances_dropped for r in runs),
         "interim": sum(r.interim_transcripts for r in runs),
         "clock_offset_p50": _p([x for r in runs for x in r.clock_offsets], 50),
+        "asr_call_mean_s": sum(r.asr_seconds for r in runs) / max(1.0, sum(r.asr_calls for r in runs)),
     }
 
 
@@ -447,14 +506,17 @@ def markdown(rows: Sequence[dict[str, Any]], load: tuple[str, str], audio_s: flo
     out += [
         "",
         "| configuration | word end → audio end p50 / p95 s | audio end → received p50 / p95 s |"
-        " audio per transcript mean s | utterances (dropped) | interim transcripts |",
-        "|---|---:|---:|---:|---:|---:|",
+        " audio per transcript mean s | ASR call mean s | utterances (dropped) | interim transcripts |"
+        " committed by final transcript: share, p50 / p95 s | by interim: p50 / p95 s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         out.append(
             f"| {r['config']} | {r['wait_p50']:.2f} / {r['wait_p95']:.2f} | {r['after_p50']:.2f} / "
-            f"{r['after_p95']:.2f} | {r['utterance_mean_s']:.2f} | {r['utterances']} ({r['dropped']}) | "
-            f"{r['interim']} |"
+            f"{r['after_p95']:.2f} | {r['utterance_mean_s']:.2f} | {r['asr_call_mean_s']:.2f} | "
+            f"{r['utterances']} ({r['dropped']}) | "
+            f"{r['interim']} | {100 * r['final_share']:.0f} %, {r['final_p50']:.2f} / {r['final_p95']:.2f} | "
+            f"{r['interim_p50']:.2f} / {r['interim_p95']:.2f} |"
         )
     return "\n".join(out)
 

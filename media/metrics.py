@@ -17,3 +17,9 @@ VIDEO_FRAMES = Counter(
 AUDIO_FRAMES = Counter("podium_audio_frames_total", "Received audio frames")
 LIVE_SESSIONS = Gauge("podium_live_sessions", "Live sessions currently open")
 SESSIONS_ENDED = Counter("podium_live_sessions_ended_total", "Live sessions ended, by reason", ["reason"])
+ASR_SECONDS = Histogram(
+    "podium_asr_seconds",
+    "Wall time of one live speech-recognition call (worker round trip), by transcript kind (interim, final)",
+    ["kind"],
+    buckets=(0.1, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 1.5, 2.0, 5.0),
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Protocol
@@ -11,6 +12,7 @@ from typing import Protocol
 from inference.speech.live_tracker import LiveSpeechTracker
 from inference.speech.streaming import StreamingTranscript, StreamStep
 from inference.speech.types import Utterance, Word
+from media import metrics
 from media.config import MediaConfig
 from media.feedback import Feedback, speech_feedback
 from media.stats import SessionStats
@@ -74,6 +76,7 @@ class SpeechPipeline:
                 await self._ready.wait()
                 continue
             utterance, final = job
+            started = time.monotonic()
             try:
                 words = await self._transcribe(utterance)
             except Exception:
@@ -81,6 +84,7 @@ class SpeechPipeline:
                 if self._stats.speech_errors == 1:
                     log.exception("speech recognition failed; this session goes on without those words")
                 continue
+            metrics.ASR_SECONDS.labels("final" if final else "interim").observe(time.monotonic() - started)
             if final:
                 self._publish(utterance, self._stream.final(utterance.start_s, words))
             else:

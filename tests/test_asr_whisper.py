@@ -17,6 +17,7 @@ from inference.asr.whisper import (
     check_model_dir,
     encoder_window_frames,
     looks_like_a_loop,
+    loop_free_prefix,
     resolve_compute_type,
     transcribe_file_samples,
 )
@@ -129,6 +130,45 @@ def test_runaway_repetition_is_recognised_and_ordinary_speech_is_not() -> None:
     assert looks_like_a_loop(ws("one two three four five six seven eight nine ten"), duration_s=1.0)
     assert not looks_like_a_loop(ws("good morning everyone and thank you for coming today"), duration_s=3.0)
     assert not looks_like_a_loop(ws("thank you thank you"), duration_s=2.0)
+
+
+def test_a_loop_is_cut_where_the_text_starts_repeating() -> None:
+    def ws(text: str) -> list[Word]:
+        return [Word(t, 0.1 * i, 0.1 * i + 0.1) for i, t in enumerate(text.split())]
+
+    def texts(words: list[Word]) -> str:
+        return " ".join(w.text for w in words)
+
+    assert texts(loop_free_prefix(ws("Team ship 3 -0 each. Team ship 3 -0 each. Team ship"))) == "Team ship 3 -0 each."
+    assert texts(loop_free_prefix(ws("so 0 0 0 0 0 0"))) == "so 0"
+    assert texts(loop_free_prefix(ws("thank you, thank you all"))) == "thank you, thank you all"
+    assert loop_free_prefix([]) == []
+
+
+@pytest.mark.slow
+def test_a_looping_interim_pass_is_cut_and_a_looping_final_pass_is_redone_in_the_full_window(
+    asr: WhisperSpeechAnalyzer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loop = [Word(t, 0.2 * i, 0.2 * i + 0.1) for i, t in enumerate(("we ship it. " * 5).split())]
+    clip = speech_clip("Good morning everyone, thank you for coming today.")
+    spy = EncoderSpy(asr._model.model)
+    monkeypatch.setattr(asr._model, "model", spy)
+    real = asr.transcribe_samples
+    calls: list[int | None] = []
+
+    def looping_when_short(samples: np.ndarray, offset_s: float = 0.0, **kw: object) -> list[Word]:
+        calls.append(asr._model.encode_frames)
+        return loop if asr._model.encode_frames is not None else real(samples, offset_s)
+
+    monkeypatch.setattr(asr, "transcribe_samples", looping_when_short)
+    utterance = as_utterance(clip)
+    interim = asr.transcribe(Utterance(utterance.start_s, utterance.samples, partial=True))
+    assert [w.text for w in interim] == ["we", "ship", "it."]
+    assert len(calls) == 1
+    final = [norm(w.text) for w in asr.transcribe(utterance)]
+    assert calls[1:] == [calls[0], None]
+    assert "morning" in final and "we" not in final
+    assert spy.frames[-1] == 3000
 
 
 class EncoderSpy:

@@ -19,8 +19,11 @@ def _truth(tilt: float, visible: bool = True) -> FrameTruth:
     return FrameTruth(0.0, tilt, 0.0, 0.0, 1.0, visible, 640, 480)
 
 
-def _speech(received: float, end_s: float, words: list[tuple[str, float, float]]) -> tuple[float, dict[str, Any]]:
-    return received, {"type": "speech", "t_s": words[0][1], "end_s": end_s, "words": [list(w) for w in words]}
+def _speech(
+    received: float, end_s: float, words: list[tuple[str, float, float]], final: bool = False
+) -> tuple[float, dict[str, Any]]:
+    msg = {"type": "speech", "t_s": words[0][1], "end_s": end_s, "words": [list(w) for w in words], "final": final}
+    return received, msg
 
 
 def test_words_are_matched_in_order_and_latency_counts_from_the_true_word_end() -> None:
@@ -28,20 +31,29 @@ def test_words_are_matched_in_order_and_latency_counts_from_the_true_word_end() 
     messages: list[tuple[float, dict[str, Any]]] = [
         (10.0, {"type": "voice"}),
         _speech(12.0, 1.2, [("good", 0.2, 0.5), ("Morning,", 0.6, 1.0)]),
-        _speech(13.5, 2.6, [("every", 1.2, 1.6), ("today.", 2.0, 2.4)]),
+        _speech(13.5, 2.6, [("every", 1.2, 1.6), ("today.", 2.0, 2.4)], final=True),
     ]
     run = live_speech.score_clip(truth, messages, stream_start=10.0)
     assert (run.spoken, run.heard, run.messages) == (4, 3, 2)
     assert run.latencies == pytest.approx([1.5, 1.0, 1.1])
     assert run.wait_for_cut == pytest.approx([0.7, 0.2, 0.2])
     assert run.after_cut == pytest.approx([0.8, 0.8, 0.9])
+    assert run.by_final == [False, False, True]
 
 
 def test_speech_summary_fraction_within_target() -> None:
-    runs = [live_speech.ClipRun(spoken=4, heard=4, latencies=[0.5, 1.0, 1.5, 3.0])]
+    runs = [
+        live_speech.ClipRun(
+            spoken=4, heard=4, latencies=[0.5, 1.0, 1.5, 3.0], by_final=[False, False, True, True], asr_seconds=1.2
+        )
+    ]
+    runs[0].asr_calls = 4
     summary = live_speech.summarize("x", runs)
     assert summary["within_target"] == pytest.approx(0.75)
     assert summary["max"] == pytest.approx(3.0)
+    assert summary["final_share"] == pytest.approx(0.5)
+    assert summary["interim_p50"] == pytest.approx(0.75) and summary["final_p50"] == pytest.approx(2.25)
+    assert summary["asr_call_mean_s"] == pytest.approx(0.3)
 
 
 def test_posture_truth_bands_and_accuracy_grouping() -> None:

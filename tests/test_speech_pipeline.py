@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 
 import numpy as np
 import pytest
+from prometheus_client import REGISTRY
 
 from inference.speech.types import SAMPLE_RATE, Utterance, Word
 from media.config import MediaConfig
@@ -123,7 +124,12 @@ async def test_a_busy_worker_gets_the_newest_audio_instead_of_a_backlog(harness:
     assert harness.asr.calls[:2] == [1.0, 2.2]
 
 
+def asr_calls(kind: str) -> float:
+    return REGISTRY.get_sample_value("podium_asr_seconds_count", {"kind": kind}) or 0.0
+
+
 async def test_the_final_transcript_commits_the_rest_once(harness: Harness) -> None:
+    calls_before = asr_calls("interim"), asr_calls("final")
     harness.source.open = utterance(0.0, 2.0)
     harness.pipeline.offer(harness.source)
     await harness.next_message()
@@ -135,6 +141,7 @@ async def test_the_final_transcript_commits_the_rest_once(harness: Harness) -> N
     assert harness.committed() == SCRIPT[:6]
     assert msg.word_count == 6
     assert harness.stats.utterances == 1 and harness.stats.interim_transcripts == 1
+    assert (asr_calls("interim") - calls_before[0], asr_calls("final") - calls_before[1]) == (1, 1)
 
 
 async def let_the_loop_run() -> None:

@@ -120,14 +120,14 @@ def test_the_open_utterance_is_the_speech_so_far_and_ends_when_it_is_cut() -> No
     assert va.open_utterance() is None and va.open_utterance_s == 0.0
     feed(va, voiced(150.0, 1.5), t0=3.0)
     partial = va.open_utterance()
-    assert partial is not None
+    assert partial is not None and partial.partial
     assert partial.start_s == pytest.approx(3.0, abs=0.35)
     assert partial.end_s == pytest.approx(4.5, abs=0.05)
     assert va.open_utterance_s == pytest.approx(partial.end_s - partial.start_s, abs=1e-6)
     assert va.pop_utterances() == []
     feed(va, silence(1.0), t0=4.5)
     finished = va.pop_utterances()
-    assert len(finished) == 1 and finished[0].start_s == partial.start_s
+    assert len(finished) == 1 and finished[0].start_s == partial.start_s and not finished[0].partial
     assert np.array_equal(finished[0].samples[: len(partial.samples)], partial.samples)
     assert va.open_utterance() is None
 

@@ -7,6 +7,7 @@ model). Nothing is ever downloaded: a missing directory is an error, not a hub l
 
 from __future__ import annotations
 
+import math
 import os
 import zlib
 from collections.abc import Callable, Iterable, Sequence
@@ -15,6 +16,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from inference.speech.lexicon import normalize_token
 from inference.speech.types import SAMPLE_RATE, Utterance, Word
 
 Device = Literal["auto", "cpu", "cuda"]
@@ -43,6 +45,19 @@ def looks_like_a_loop(words: Sequence[Word], duration_s: float) -> bool:
         return True
     text = " ".join(w.text.strip() for w in words).encode()
     return len(text) > 40 and len(text) / len(zlib.compress(text)) > LOOP_COMPRESSION_RATIO
+
+
+def loop_free_prefix(words: Sequence[Word]) -> list[Word]:
+    """``words`` up to where they start repeating themselves: the second occurrence of the first repeated
+    three-word phrase."""
+    keys = [normalize_token(w.text) for w in words]
+    seen: set[tuple[str, ...]] = set()
+    for i in range(len(keys) - 2):
+        gram = tuple(keys[i : i + 3])
+        if gram in seen:
+            return list(words[:i])
+        seen.add(gram)
+    return list(words)
 
 
 def encoder_window_frames(duration_s: float, min_window_s: float, pad_s: float) -> int:
@@ -102,7 +117,8 @@ class WhisperSpeechAnalyzer:
     Live utterances (:meth:`transcribe`) are encoded in a window fitted to their length
     (``short_window_min_s``, ``short_window_pad_s``; ``short_window_min_s=None`` keeps the 30 s window):
     ≈0.1-0.3 s per call instead of ≈1 s on two CPU cores, with the same words on utterances of a few seconds.
-    A transcript that :func:`looks_like_a_loop` is redone in the full window.
+    A transcript that :func:`looks_like_a_loop` is redone in the full window; that of a ``partial`` utterance
+    (an interim guess that the next pass replaces) is only cut to its :func:`loop_free_prefix`, at no extra cost.
     """
 
     def __init__(
@@ -151,10 +167,12 @@ class WhisperSpeechAnalyzer:
         self._model.encode_frames = frames
         try:
             words = self.transcribe_samples(
-                utterance.samples, offset_s=utterance.start_s, max_new_tokens=_token_budget(frames)
+                utterance.samples, offset_s=utterance.start_s, max_new_tokens=_token_budget(duration)
             )
         finally:
             self._model.encode_frames = None
+        if utterance.partial:
+            return loop_free_prefix(words)
         if looks_like_a_loop(words, duration):
             return self.transcribe_samples(utterance.samples, offset_s=utterance.start_s)
         return words
@@ -198,9 +216,9 @@ class WhisperSpeechAnalyzer:
         return words
 
 
-def _token_budget(frames: int) -> int:
-    """Enough tokens for very fast speech (≈8 per second of window) and a few timestamps; stops a runaway loop."""
-    return 16 + 8 * frames // FRAMES_PER_S
+def _token_budget(duration_s: float) -> int:
+    """Enough tokens for very fast speech (≈8 per second of audio) and a few timestamps; stops a runaway loop."""
+    return 16 + math.ceil(8 * duration_s)
 
 
 def _segments_to_words(

@@ -22,10 +22,14 @@ class Word:
 
 @dataclass(frozen=True)
 class Utterance:
-    """A stretch of speech cut by VAD: 16 kHz mono float32 samples starting at ``start_s`` media time."""
+    """A stretch of speech cut by VAD: 16 kHz mono float32 samples starting at ``start_s`` media time.
+
+    ``partial`` marks a copy of an utterance still being spoken: its transcript is an interim guess.
+    """
 
     start_s: float
     samples: np.ndarray
+    partial: bool = False
 
     @property
     def end_s(self) -> float:

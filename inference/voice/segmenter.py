@@ -89,7 +89,7 @@ class UtteranceSegmenter:
         """A copy of the open segment so far (for interim transcripts), or None when none is open."""
         if not self._current:
             return None
-        return _utterance(self._current)
+        return _utterance(self._current, partial=True)
 
     def flush(self) -> None:
         """Close the open segment, if any (end of stream or a gap in media time)."""
@@ -122,9 +122,9 @@ class UtteranceSegmenter:
         self._pending.append(_utterance(frames))
 
 
-def _utterance(frames: list[_Frame]) -> Utterance:
+def _utterance(frames: list[_Frame], partial: bool = False) -> Utterance:
     samples = np.concatenate([f.samples for f in frames]).astype(np.float32) / 32768.0
-    return Utterance(start_s=frames[0].t_s, samples=samples)
+    return Utterance(start_s=frames[0].t_s, samples=samples, partial=partial)
 
 
 @dataclass
