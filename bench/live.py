@@ -86,14 +86,19 @@ class InlinePoseSession(LiveSession):
 
 async def _publisher(seconds: float) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.webrtc_support", "publish", "--seconds", str(seconds + 5),
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
+        sys.executable,
+        "-m",
+        "tests.webrtc_support",
+        "publish",
+        "--seconds",
+        str(seconds + 5),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
     )
 
 
-async def run_mode(
-    mode: str, k: int, seconds: float, model: Path, out: Path, pose_workers: int = 1
-) -> dict[str, Any]:
+async def run_mode(mode: str, k: int, seconds: float, model: Path, out: Path, pose_workers: int = 1) -> dict[str, Any]:
     """Run one mode and return its measurements."""
     config = MediaConfig(
         pose_model_path=model, recordings_dir=out / mode, no_media_timeout_s=30, pose_workers=pose_workers

@@ -242,24 +242,16 @@ def drive_browser(
             page.fill("#title", "Browser test talk")
             t0 = time.monotonic()
             page.click("#start")
-            settled = _wait(
-                page, f"{_CONNECTED} || !document.querySelector('#error').hidden", feedback_timeout_s
-            )
+            settled = _wait(page, f"{_CONNECTED} || !document.querySelector('#error').hidden", feedback_timeout_s)
             summary["connected_s"] = settled if page.evaluate(_CONNECTED) else None
             if summary["connected_s"] is None:
                 summary["state_when_not_connected"] = page.inner_text("#conn-state")
-                summary["error_when_not_connected"] = (
-                    page.inner_text("#error") if page.is_visible("#error") else ""
-                )
+                summary["error_when_not_connected"] = page.inner_text("#error") if page.is_visible("#error") else ""
                 page.screenshot(path=str(workdir / "not_connected.png"), full_page=True)
                 return
-            summary["first_voice_s"] = _wait(
-                page, "document.querySelector('#card-voice')", feedback_timeout_s
-            )
+            summary["first_voice_s"] = _wait(page, "document.querySelector('#card-voice')", feedback_timeout_s)
             summary["first_pose_s"] = _wait(page, "document.querySelector('#card-pose')", feedback_timeout_s)
-            summary["speaking_seen_s"] = _wait(
-                page, _card_value_is("voice", "speaking", "yes"), feedback_timeout_s
-            )
+            summary["speaking_seen_s"] = _wait(page, _card_value_is("voice", "speaking", "yes"), feedback_timeout_s)
             summary["person_visible_seen_s"] = _wait(
                 page, _card_value_is("pose", "person_visible", "yes"), feedback_timeout_s
             )
@@ -286,9 +278,7 @@ def drive_browser(
 
             auth = json.loads(page.evaluate("sessionStorage.getItem('podium.auth')") or "null")
             page.click("#stop")
-            summary["stopped_s"] = _wait(
-                page, "document.querySelector('#conn-state').dataset.state === 'stopped'", 15
-            )
+            summary["stopped_s"] = _wait(page, "document.querySelector('#conn-state').dataset.state === 'stopped'", 15)
             summary["state_after_stop"] = page.inner_text("#conn-state")
             summary["error_after_stop"] = page.inner_text("#error") if page.is_visible("#error") else ""
             summary["stop_button_disabled"] = page.is_disabled("#stop")

@@ -127,9 +127,7 @@ def test_chromium_publishes_from_the_practice_page_and_sees_feedback(tmp_path: P
     summary = json.loads(lines[-1])
     log_path = tmp_path / "server.log"
     server_log = log_path.read_text(errors="replace")[-3000:] if log_path.exists() else ""
-    context = (
-        f"summary={json.dumps(summary, indent=1)}\nstderr={result.stderr[-2000:]}\nserver:\n{server_log}"
-    )
+    context = f"summary={json.dumps(summary, indent=1)}\nstderr={result.stderr[-2000:]}\nserver:\n{server_log}"
     assert result.returncode == 0 and "fatal" not in summary, context
 
     assert summary["secure_context"] is True

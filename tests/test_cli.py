@@ -25,12 +25,19 @@ def test_db_upgrade_and_user_create(tmp_path: Path) -> None:
     assert (tmp_path / "podium.db").exists()
     created = subprocess.run(
         [*cli, "user", "create", "boss@example.com", "--password-stdin"],
-        env=env, input="long enough secret\n", capture_output=True, text=True, check=True,
+        env=env,
+        input="long enough secret\n",
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert "created admin boss@example.com" in created.stdout
     again = subprocess.run(
         [*cli, "user", "create", "boss@example.com", "--password-stdin"],
-        env=env, input="long enough secret\n", capture_output=True, text=True,
+        env=env,
+        input="long enough secret\n",
+        capture_output=True,
+        text=True,
     )
     assert again.returncode == 1
     assert "already exists" in again.stderr

@@ -15,10 +15,7 @@ from media.sampler import LatestSlot, RateSampler, fit_within
 from media.sdp import validate_offer
 
 HEAD = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n"
-AUDIO = (
-    "m=audio 9 UDP/TLS/RTP/SAVPF 111 0\r\na=rtpmap:111 opus/48000/2\r\na=rtpmap:0 PCMU/8000\r\n"
-    "a=sendrecv\r\n"
-)
+AUDIO = "m=audio 9 UDP/TLS/RTP/SAVPF 111 0\r\na=rtpmap:111 opus/48000/2\r\na=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n"
 VIDEO_VP8 = "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 VP8/90000\r\na=sendonly\r\n"
 VIDEO_AV1 = "m=video 9 UDP/TLS/RTP/SAVPF 45\r\na=rtpmap:45 AV1/90000\r\na=sendonly\r\n"
 APP = "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n"
@@ -66,8 +63,15 @@ def test_feedback_json_is_versioned_and_compact() -> None:
     assert " " not in text
     data = json.loads(text)
     assert data == {
-        "v": 1, "type": "voice", "t_s": 1.235, "speaking": True, "loudness_dbfs": -20.123,
-        "pitch_hz": None, "pitch_variety_st": None, "speech_ratio": None, "pause_s": None,
+        "v": 1,
+        "type": "voice",
+        "t_s": 1.235,
+        "speaking": True,
+        "loudness_dbfs": -20.123,
+        "pitch_hz": None,
+        "pitch_variety_st": None,
+        "speech_ratio": None,
+        "pause_s": None,
     }
     pose_msg = PoseFeedback(t_s=0.5, person_visible=True, keypoints={"nose": (0.5, 0.25, 0.99)})
     pose = json.loads(pose_msg.to_json())

@@ -280,8 +280,14 @@ async def scenario_loopback(args: argparse.Namespace) -> dict[str, Any]:
 async def scenario_killed(args: argparse.Namespace) -> dict[str, Any]:
     registry, ended = _registry(args)
     child = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.webrtc_support", "publish", "--seconds", "60",
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "tests.webrtc_support",
+        "publish",
+        "--seconds",
+        "60",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
     )
     assert child.stdin is not None and child.stdout is not None
     offer = json.loads(await child.stdout.readline())["sdp"]
