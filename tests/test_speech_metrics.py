@@ -15,16 +15,15 @@ from inference.speech.metrics import (
     lexical_words,
     long_silences,
     pause_stats,
-    pitch_stats,
     repeated_ngrams,
     rolling_wpm,
     timeline,
     transcript,
-    volume_stats,
     word_pauses,
     words_per_minute,
 )
 from inference.speech.types import Filler, Word
+from inference.speech.voice_metrics import pitch_stats, volume_stats
 from inference.voice.types import Pause, VoiceFrame
 
 

@@ -19,6 +19,7 @@ from inference.speech.filler_fusion import FusionSettings, fuse_fillers
 from inference.speech.fillers_rule import find_fillers, find_lexical_fillers
 from inference.speech.lexicon import load_lexicon
 from inference.speech.types import SAMPLE_RATE, Filler, Word
+from inference.speech.voice_metrics import pitch_stats, volume_stats
 from inference.voice.analyzer import VoiceAnalyzer
 from inference.voice.types import FRAME_S, Pause, VoiceFrame
 
@@ -151,8 +152,8 @@ def build_speech_section(
     gaps = [p for p in metrics.word_pauses(sounds, options.min_pause_s) if talk_start <= p.start_s < talk_end]
     pauses = merge_pauses(voice.silences, gaps, talk_start, talk_end, options.min_pause_s)
     t_s, dbfs, is_speech, f0 = metrics.frames_to_arrays(voice.frames)
-    volume = metrics.volume_stats(dbfs, is_speech) if len(voice.frames) else None
-    pitch = metrics.pitch_stats(f0, is_speech) if len(voice.frames) else None
+    volume = volume_stats(dbfs, is_speech) if len(voice.frames) else None
+    pitch = pitch_stats(f0, is_speech) if len(voice.frames) else None
     windows = metrics.timeline(words, duration_s, t_s, dbfs, is_speech, f0, options.timeline_window_s, lex)
     filler_stats = metrics.filler_stats(fillers, words, lex)
     pause_stats = metrics.pause_stats(pauses, max(talk_end - talk_start, 0.0))
