@@ -28,11 +28,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from inference.training.noise import NoiseSpec
 from inference.training.speech_synth import (
     DEFAULT_VOICES,
     FILLER_KINDS,
     FillerSegment,
-    NoiseSpec,
     Pause,
     Phrase,
     Segment,

@@ -147,7 +147,8 @@ DETECT_SCRIPT = textwrap.dedent(
     """
     import json, sys
     from inference.speech.filler_acoustic import AcousticFillerDetector
-    from inference.training.speech_synth import NoiseSpec, SynthVoice, synthesize
+    from inference.training.noise import NoiseSpec
+    from inference.training.speech_synth import SynthVoice, synthesize
     from inference.training.train_filler_model import score_events
     clip = synthesize(
         "Good morning everyone {um} today we look at the results {uh} from the last quarter "

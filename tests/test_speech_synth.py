@@ -11,17 +11,16 @@ import numpy as np
 import pytest
 
 from inference.training.espeak import SynthError, trim_silence
+from inference.training.noise import NoiseSpec, make_noise
 from inference.training.speech_synth import (
     DRAWN_OUT_WORDS,
     FILLER_KINDS,
     DrawnOutWord,
     FillerSegment,
-    NoiseSpec,
     Pause,
     Phrase,
     SynthVoice,
     TruthWord,
-    make_noise,
     parse_script,
     read_wav,
     split_phrase_times,

@@ -11,6 +11,8 @@ import numpy as np
 
 SAMPLE_RATE = 16_000
 _TRIM_THRESHOLD = 10 ** (-45 / 20)
+ESPEAK_RATE_FACTOR = 0.745
+"""espeak-ng ``-s`` units per real word per minute (its ``-s`` runs about 1.34 times slower than real words)."""
 
 
 class SynthError(RuntimeError):
@@ -105,3 +107,8 @@ def speech_chunk(text: str, voice: str, rate_wpm: int, pitch: int, amplitude: in
     chunk = trim_silence(_run_espeak_sox(text, voice, rate_wpm, pitch, amplitude))
     chunk.setflags(write=False)
     return chunk
+
+
+def espeak_speed(rate_wpm: float) -> int:
+    """espeak-ng ``-s`` value for a target speaking rate in real words per minute."""
+    return int(min(450, max(80, round(rate_wpm * ESPEAK_RATE_FACTOR))))

@@ -15,13 +15,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from inference.speech.filler_acoustic import DEFAULT_WINDOWS, FILLER_CLASS, WindowSpec, clip_windows
+from inference.training.noise import NoiseKind, NoiseSpec
 from inference.training.speech_synth import (
     DRAWN_OUT_WORDS,
     FILLER_KINDS,
     DrawnOutWord,
     FillerSegment,
-    NoiseKind,
-    NoiseSpec,
     Pause,
     Phrase,
     Segment,

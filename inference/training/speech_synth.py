@@ -16,7 +16,6 @@ Runs offline; needs the Debian packages ``espeak-ng`` and ``sox`` (called throug
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 import wave
@@ -27,12 +26,12 @@ from typing import Any, Literal
 
 import numpy as np
 
-from inference.training.espeak import SAMPLE_RATE, speech_chunk
+from inference.training.espeak import SAMPLE_RATE, espeak_speed, speech_chunk
+from inference.training.noise import NoiseSpec, add_noise
 from inference.voice.types import Pause as Interval
 
 FillerKind = Literal["um", "uh", "er", "ah", "hmm"]
 FILLER_KINDS: tuple[FillerKind, ...] = ("um", "uh", "er", "ah", "hmm")
-NoiseKind = Literal["white", "pink", "babble"]
 
 # espeak-ng phoneme input: a lengthened vowel sounds like a hesitation, unlike the spelled word.
 _FILLER_PHONEMES: dict[str, str] = {
@@ -71,7 +70,6 @@ DEFAULT_VOICES: tuple[str, ...] = (
     "en-gb-x-gbcwmd+f4",
 )
 
-ESPEAK_RATE_FACTOR = 0.745
 MAX_FILLER_S = 0.75
 
 
@@ -113,22 +111,14 @@ class SynthVoice:
 
     ``rate_wpm`` is the target rate of the words as measured by :func:`true_wpm` on a single phrase;
     espeak-ng's own ``-s`` value is about 1.34 times slower than that, so it is scaled by
-    :data:`ESPEAK_RATE_FACTOR` (espeak-ng's floor of 80 limits the slowest rate to about 108 wpm).
+    :data:`inference.training.espeak.ESPEAK_RATE_FACTOR` (espeak-ng's floor of 80 limits the slowest rate to
+    about 108 wpm).
     """
 
     name: str = "en-us"
     rate_wpm: int = 160
     pitch: int = 50
     amplitude: int = 100
-
-
-@dataclass(frozen=True)
-class NoiseSpec:
-    """Background noise mixed in at ``snr_db`` relative to the speech power."""
-
-    kind: NoiseKind = "white"
-    snr_db: float = 20.0
-    seed: int = 0
 
 
 @dataclass(frozen=True)
@@ -230,11 +220,6 @@ def _append_phrase(segments: list[Segment], text: str) -> None:
     cleaned = " ".join(text.split())
     if cleaned:
         segments.append(Phrase(cleaned))
-
-
-def espeak_speed(rate_wpm: float) -> int:
-    """espeak-ng ``-s`` value for a target speaking rate in real words per minute."""
-    return int(min(450, max(80, round(rate_wpm * ESPEAK_RATE_FACTOR))))
 
 
 def synthesize_chunk(text: str, voice: SynthVoice) -> np.ndarray:
@@ -358,68 +343,6 @@ def synthesize(
     samples = np.clip(samples, -1.0, 1.0).astype(np.float32)
     truth = SynthTruth(tuple(words), tuple(pauses), round(len(samples) / SAMPLE_RATE, 4), voice, noise)
     return SynthClip(samples, truth)
-
-
-def make_noise(kind: NoiseKind, n: int, rng: np.random.Generator) -> np.ndarray:
-    """Unit-power noise: ``white``, ``pink`` (1/f) or ``babble`` (several reversed, overlapped voices)."""
-    if n == 0:
-        return np.zeros(0, np.float32)
-    if kind == "white":
-        out = rng.standard_normal(n)
-    elif kind == "pink":
-        spectrum = np.fft.rfft(rng.standard_normal(n))
-        freqs = np.fft.rfftfreq(n, 1.0 / SAMPLE_RATE)
-        spectrum /= np.sqrt(np.maximum(freqs, 20.0))
-        out = np.fft.irfft(spectrum, n)
-    elif kind == "babble":
-        out = _babble(n, rng)
-    else:
-        raise ValueError(f"unknown noise kind {kind!r}")
-    power = float(np.mean(out**2))
-    return (out / np.sqrt(power)).astype(np.float32) if power > 0 else np.zeros(n, np.float32)
-
-
-_BABBLE_TEXTS = (
-    "the quarterly numbers look strong and the team delivered every milestone on time this year",
-    "please remember to bring the documents to the meeting on thursday afternoon at three",
-    "we are going to discuss the new product line and how customers responded to it",
-    "after lunch the committee will review the budget and vote on the proposal",
-)
-_BABBLE_VOICES = ("en-us", "en-gb+f3", "en-gb-scotland+m3", "en-us+f4")
-
-
-@functools.lru_cache(maxsize=1)
-def _babble_source() -> np.ndarray:
-    streams = [
-        synthesize_chunk(text, SynthVoice(voice, 220, 40 + 10 * i))[::-1]
-        for i, (text, voice) in enumerate(zip(_BABBLE_TEXTS, _BABBLE_VOICES, strict=True))
-    ]
-    length = max(len(s) for s in streams)
-    mix = np.zeros(length, np.float32)
-    for s in streams:
-        mix[: len(s)] += s / (np.sqrt(np.mean(s**2)) + 1e-9)
-    mix.setflags(write=False)
-    return mix
-
-
-def _babble(n: int, rng: np.random.Generator) -> np.ndarray:
-    source = _babble_source()
-    offsets = rng.integers(0, len(source), size=3)
-    out = np.zeros(n, np.float64)
-    for offset in offsets:
-        out += np.resize(np.roll(source, -int(offset)), n)
-    return out
-
-
-def add_noise(samples: np.ndarray, noise: NoiseSpec, speech_mask: np.ndarray | None = None) -> np.ndarray:
-    """Mix noise at ``noise.snr_db`` relative to the mean power of the speech samples (``speech_mask``)."""
-    rng = np.random.default_rng(noise.seed)
-    speech = samples[speech_mask] if speech_mask is not None and speech_mask.any() else samples
-    speech_power = float(np.mean(speech.astype(np.float64) ** 2)) if speech.size else 0.0
-    if speech_power <= 0:
-        return samples.copy()
-    scale = np.sqrt(speech_power / 10 ** (noise.snr_db / 10))
-    return (samples + scale * make_noise(noise.kind, len(samples), rng)).astype(np.float32)
 
 
 def write_wav(path: str | Path, samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> Path:

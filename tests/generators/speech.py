@@ -13,11 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from inference.speech.types import Utterance
+from inference.training.noise import NoiseKind, NoiseSpec
 from inference.training.speech_synth import (
     DEFAULT_VOICES,
     FILLER_KINDS,
-    NoiseKind,
-    NoiseSpec,
     SynthClip,
     SynthTruth,
     SynthVoice,
