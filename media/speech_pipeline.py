@@ -38,8 +38,9 @@ class SpeechPipeline:
 
     Finished utterances (bounded queue, oldest dropped) go first; otherwise the utterance still being spoken is
     sent again once it has grown by ``config.speech_interim_step_s``, always with its newest audio, so a slow
-    worker means fewer interim passes, never a backlog. Words are committed by
-    :class:`~inference.speech.streaming.StreamingTranscript` and sent once.
+    worker means fewer interim passes, never a backlog. A finished utterance that an interim pass already heard
+    past its end (one split at the maximum length while being spoken) needs no final pass of its own. Words are
+    committed by :class:`~inference.speech.streaming.StreamingTranscript` and sent once.
     """
 
     def __init__(
@@ -76,6 +77,11 @@ class SpeechPipeline:
                 await self._ready.wait()
                 continue
             utterance, final = job
+            heard = self._stream.heard_through(utterance.start_s, utterance.end_s) if final else None
+            if heard is not None:
+                self._stats.finals_skipped += 1
+                self._publish(utterance, self._stream.final(utterance.start_s, heard, utterance.end_s))
+                continue
             started = time.monotonic()
             try:
                 words = await self._transcribe(utterance)
@@ -86,7 +92,7 @@ class SpeechPipeline:
                 continue
             metrics.ASR_SECONDS.labels("final" if final else "interim").observe(time.monotonic() - started)
             if final:
-                self._publish(utterance, self._stream.final(utterance.start_s, words))
+                self._publish(utterance, self._stream.final(utterance.start_s, words, utterance.end_s))
             else:
                 self._stats.interim_transcripts += 1
                 self._publish(utterance, self._stream.interim(utterance.start_s, words, utterance.end_s))

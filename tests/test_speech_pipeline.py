@@ -144,6 +144,20 @@ async def test_the_final_transcript_commits_the_rest_once(harness: Harness) -> N
     assert (asr_calls("interim") - calls_before[0], asr_calls("final") - calls_before[1]) == (1, 1)
 
 
+async def test_a_split_already_heard_past_its_end_is_finished_without_another_asr_call(harness: Harness) -> None:
+    finals_before = asr_calls("final")
+    harness.source.open = utterance(0.0, 2.0)
+    harness.pipeline.offer(harness.source)
+    first = await harness.next_message()
+    assert [w[0] for w in first.words] == ["good", "morning", "everyone"] and first.interim == "and thank"
+    harness.source.finished, harness.source.open = [utterance(0.0, 1.6)], None
+    harness.pipeline.offer(harness.source)
+    msg = await harness.next_message()
+    assert msg.final and [w[0] for w in msg.words] == ["and"]
+    assert harness.stats.finals_skipped == 1 and asr_calls("final") == finals_before
+    assert len(harness.asr.calls) == 1
+
+
 async def let_the_loop_run() -> None:
     """Yield to the event loop a few times (for asserting that nothing happens)."""
     for _ in range(10):

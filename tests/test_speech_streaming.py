@@ -42,12 +42,27 @@ def test_an_agreed_word_right_at_the_end_of_the_audio_waits() -> None:
     assert texts(step.tail) == ["one"]
 
 
-def test_commits_stop_at_the_first_unsettled_disagreement() -> None:
+def test_a_word_that_changed_is_committed_as_last_heard_once_a_later_word_agrees() -> None:
     stream = StreamingTranscript(commit_after_s=10.0)
-    stream.interim(0.0, words("our team ship three"), audio_end_s=1.6)
-    step = stream.interim(0.0, words("our team shipped three new"), audio_end_s=2.0)
+    stream.interim(0.0, words("our team ship three new"), audio_end_s=2.1)
+    step = stream.interim(0.0, words("our team shipped three new"), audio_end_s=2.1)
+    assert texts(step.committed) == ["our", "team", "shipped", "three"]
+    assert texts(step.tail) == ["new"]
+
+
+def test_commits_stop_before_a_changed_word_that_nothing_agreed_on_follows() -> None:
+    stream = StreamingTranscript(commit_after_s=10.0)
+    stream.interim(0.0, words("our team ship fee"), audio_end_s=2.0)
+    step = stream.interim(0.0, words("our team shipped three"), audio_end_s=2.0)
     assert texts(step.committed) == ["our", "team"]
-    assert texts(step.tail) == ["shipped", "three", "new"]
+    assert texts(step.tail) == ["shipped", "three"]
+
+
+def test_the_same_word_heard_at_another_time_does_not_agree() -> None:
+    stream = StreamingTranscript(commit_after_s=10.0)
+    stream.interim(0.0, words("the plan"), audio_end_s=2.0)
+    step = stream.interim(0.0, [Word("and", 0.0, 0.3), Word("the", 0.9, 1.1)], audio_end_s=2.0)
+    assert step.committed == ()
 
 
 def test_final_commits_the_rest_once_and_starts_afresh() -> None:
@@ -69,6 +84,25 @@ def test_words_committed_before_an_utterance_split_are_not_sent_again() -> None:
     next_words = [Word("me", 0.85, 1.1), Word("your", 1.2, 1.5), Word("questions", 1.6, 2.1)]
     step = stream.final(0.9, next_words)
     assert texts(step.committed) == ["your", "questions"]
+
+
+def test_words_heard_after_a_split_agree_with_the_next_utterances_first_transcript() -> None:
+    stream = StreamingTranscript(commit_after_s=10.0)
+    stream.interim(0.0, words("next we will look"), audio_end_s=1.55)
+    assert texts(stream.final(0.0, words("next we"), end_s=0.75).committed) == ["next", "we"]
+    step = stream.interim(0.75, words("will look at the", start_s=0.8), audio_end_s=2.3)
+    assert texts(step.committed) == ["will", "look"]
+    assert texts(step.tail) == ["at", "the"]
+
+
+def test_a_split_heard_past_its_end_needs_no_final_transcript() -> None:
+    stream = StreamingTranscript(commit_after_s=10.0, agree_guard_s=0.3)
+    stream.interim(0.0, words("sales grew faster than"), audio_end_s=1.6)
+    assert stream.heard_through(0.0, end_s=1.4) is None
+    assert stream.heard_through(5.0, end_s=1.0) is None
+    heard = stream.heard_through(0.0, end_s=1.25)
+    assert heard is not None and texts(heard) == ["sales", "grew", "faster"]
+    assert texts(stream.final(0.0, heard, end_s=1.25).committed) == ["sales", "grew", "faster"]
 
 
 def test_times_alone_separate_old_words_when_the_text_changed() -> None:

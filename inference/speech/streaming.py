@@ -3,11 +3,14 @@
 Live speech is transcribed again every few hundred milliseconds while the speaker is still talking. The last
 words of such an interim transcript are often wrong (a word cut in half, a guess that changes with more audio),
 so a word is *committed* — sent once, counted, checked for fillers — when two successive transcripts of the
-same utterance agree on it ("local agreement") and it ends ``agree_guard_s`` before the audio does (Whisper's
-guesses at a cut-off last word tend to repeat), when the transcript had at least ``commit_after_s`` of audio after
-it (enough context that it rarely changes), or when the utterance's final transcript holds it. Committed words
-are never taken back, also across utterances (a word cut in two by an utterance split is sent once); what is not
-committed yet is the interim tail.
+same utterance agree on it ("local agreement": same text, about the same time) and it ends ``agree_guard_s``
+before the audio does (Whisper's guesses at a cut-off last word tend to repeat), when the transcript had at least
+``commit_after_s`` of audio after it (enough context that it rarely changes), or when the utterance's final
+transcript holds it. A word that changed between the two transcripts is committed as last heard once a word
+after it agrees, so one unsure word does not hold back the rest of the sentence. Committed words are never taken
+back, also across utterances (a word cut in two by an utterance split is sent once); what is not committed yet
+is the interim tail. When an utterance is split, the uncommitted words heard after the split carry over, so the
+first transcript of the utterance that continues can agree with them.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ MATCH_WINDOW_S = 0.6
 """How far (centre to centre) a word of a new transcript may move and still be the same committed word."""
 TIME_TOLERANCE_S = 0.1
 """Without a text match, words starting this much before the last committed end still count as new."""
+AGREE_SHIFT_S = 0.3
+"""How far (centre to centre) the same word may move between two transcripts and still agree."""
 
 
 def _centre(word: Word) -> float:
@@ -50,10 +55,12 @@ class StreamingTranscript:
         self._start_s: float | None = None
         self._last: Word | None = None
         self._previous_tail: list[Word] = []
+        self._heard_until_s = 0.0
+        self._carried: list[Word] = []
 
     def interim(self, start_s: float, words: Sequence[Word], audio_end_s: float) -> StreamStep:
-        """Commit the front words of ``words`` (transcript of audio up to ``audio_end_s``) that the previous
-        interim transcript also had (ending ``agree_guard_s`` before the audio) or that are at least
+        """Commit the words of ``words`` (transcript of audio up to ``audio_end_s``) up to the last one that the
+        previous interim transcript also had (ending ``agree_guard_s`` before the audio) or that is at least
         ``commit_after_s`` older than the audio's end."""
         self._switch(start_s)
         tail = self._after_committed(words)
@@ -61,26 +68,50 @@ class StreamingTranscript:
         guarded = audio_end_s - self.agree_guard_s
         count = 0
         for i, word in enumerate(tail):
-            agreed = i < len(self._previous_tail) and _same_text(self._previous_tail[i], word) and word.end_s <= guarded
-            if not (agreed or word.end_s <= settled):
+            if word.end_s > max(guarded, settled):
                 break
-            count += 1
+            if word.end_s <= settled or self._agreed(word):
+                count = i + 1
         committed = tail[:count]
         self._remember(committed)
         self._previous_tail = tail[count:]
+        self._heard_until_s = audio_end_s
         return StreamStep(committed=tuple(committed), tail=tuple(self._previous_tail), final=False)
 
-    def final(self, start_s: float, words: Sequence[Word]) -> StreamStep:
-        """Commit every word of a finished utterance's transcript not committed yet, then forget the utterance."""
+    def _agreed(self, word: Word) -> bool:
+        return any(
+            _same_text(p, word) and abs(_centre(p) - _centre(word)) <= AGREE_SHIFT_S for p in self._previous_tail
+        )
+
+    def heard_through(self, start_s: float, end_s: float) -> list[Word] | None:
+        """The uncommitted words ending by ``end_s`` when the last interim transcript of the utterance starting at
+        ``start_s`` already heard ``agree_guard_s`` past ``end_s`` (an utterance split while it was being
+        transcribed): its final transcript would only hear them again. None when a final transcript is needed."""
+        if self._start_s is None or abs(start_s - self._start_s) > 1e-6:
+            return None
+        if self._heard_until_s < end_s + self.agree_guard_s:
+            return None
+        return [w for w in self._previous_tail if w.end_s <= end_s]
+
+    def final(self, start_s: float, words: Sequence[Word], end_s: float | None = None) -> StreamStep:
+        """Commit every word of a finished utterance's transcript not committed yet, then forget the utterance.
+
+        With the utterance's ``end_s``, uncommitted interim words heard after it are kept for the utterance that
+        continues from there, so they can be agreed on by its first transcript."""
         self._switch(start_s)
         new = self._after_committed(words)
         self._remember(new)
+        tail = self._previous_tail if end_s is not None else []
+        self._carried = [w for w in tail if end_s is not None and w.start_s >= end_s - TIME_TOLERANCE_S]
         self._start_s, self._previous_tail = None, []
         return StreamStep(committed=tuple(new), tail=(), final=True)
 
     def _switch(self, start_s: float) -> None:
-        if self._start_s is None or abs(start_s - self._start_s) > 1e-6:
-            self._start_s, self._previous_tail = start_s, []
+        if self._start_s is not None and abs(start_s - self._start_s) <= 1e-6:
+            return
+        carried, self._carried = self._carried, []
+        self._start_s, self._heard_until_s = start_s, 0.0
+        self._previous_tail = self._after_committed(carried)
 
     def _remember(self, committed: Sequence[Word]) -> None:
         if committed:
