@@ -79,6 +79,20 @@ def test_speech_section_fuses_fillers_and_reports_pauses() -> None:
     assert len(section["timeline"]) == 1
 
 
+def test_a_pause_in_noise_the_vad_took_for_speech_is_found_by_its_level() -> None:
+    quiet = (3.0, 4.5)
+    frames = tuple(
+        VoiceFrame(round(i * 0.03, 2), True, -32.0 if quiet[0] <= i * 0.03 < quiet[1] else -20.0 - (i % 5), 120.0)
+        for i in range(300)
+    )
+    words = [Word(t, 0.5 * i, 0.5 * i + 0.45) for i, t in enumerate(["so", "we", "grew", "a", "lot", "of"])]
+    words += [Word("next", 2.95, 4.9)] + [Word(t, 5.0 + 0.5 * i, 5.4 + 0.5 * i) for i, t in enumerate(["year", "too"])]
+    section = build_speech_section(words, None, VoiceTrack(frames, ()), duration_s=9.0)
+    assert len(section["pauses"]) == 1
+    assert section["pauses"][0]["start_s"] == pytest.approx(3.0, abs=0.1)
+    assert section["pauses"][0]["end_s"] == pytest.approx(4.5, abs=0.1)
+
+
 def test_resample_window_interpolates_and_zero_fills_absence() -> None:
     times = np.array([0.0, 0.2, 0.4, 0.6])
     landmarks = np.stack([np.full((NUM_LANDMARKS, 4), v, np.float32) for v in (1.0, 2.0, 0.0, 4.0)])

@@ -1,8 +1,8 @@
 """The ``speech`` section of a report, from 16 kHz audio, ASR words and acoustic filler events.
 
-Pure orchestration of :mod:`inference.voice` (VAD, loudness, pitch, silences), :mod:`inference.speech.metrics`
-(pace, pauses, volume, pitch variety, timeline), :mod:`inference.speech.fillers_rule` and
-:mod:`inference.speech.filler_fusion`; the models themselves are run by :mod:`media.offline.analyze`.
+Pure orchestration of :mod:`inference.voice` (VAD, loudness, pitch, silences, quiet stretches),
+:mod:`inference.speech.metrics` (pace, pauses, volume, pitch variety, timeline), :mod:`inference.speech.fillers_rule`
+and :mod:`inference.speech.filler_fusion`; the models themselves are run by :mod:`media.offline.analyze`.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from inference.speech.lexicon import load_lexicon
 from inference.speech.types import SAMPLE_RATE, Filler, Word
 from inference.speech.voice_metrics import pitch_stats, volume_stats
 from inference.voice.analyzer import VoiceAnalyzer
+from inference.voice.quiet import quiet_stretches
 from inference.voice.types import FRAME_S, Pause, VoiceFrame
 
 _PUSH_SAMPLES = SAMPLE_RATE
@@ -83,20 +84,25 @@ def drop_unvoiced_fillers(words: Sequence[Word], voice: VoiceTrack, margin_s: fl
 
 
 def merge_pauses(
-    silences: Sequence[Pause], gaps: Sequence[Pause], talk_start_s: float, talk_end_s: float, min_pause_s: float
+    silences: Sequence[Pause],
+    gaps: Sequence[Pause],
+    talk_start_s: float,
+    talk_end_s: float,
+    min_pause_s: float,
+    quiet: Sequence[Pause] = (),
 ) -> list[Pause]:
-    """Pauses inside the talk: VAD silences (precise edges) plus word gaps the VAD did not see.
+    """Pauses inside the talk: VAD silences (precise edges), then quiet stretches and word gaps the VAD did not see.
 
     A VAD silence counts when it lies within ``[talk_start_s, talk_end_s]`` (clipped there) and is still at
-    least ``min_pause_s`` long; a word gap is added only when no such silence overlaps it (e.g. noise the VAD
-    took for speech).
+    least ``min_pause_s`` long; a quiet stretch (:func:`~inference.voice.quiet.quiet_stretches`: steady noise the
+    VAD took for speech), then a word gap, is added only when no pause kept so far overlaps it.
     """
     kept: list[Pause] = []
     for s in silences:
         start, end = max(s.start_s, talk_start_s), min(s.end_s, talk_end_s)
         if end - start >= min_pause_s:
             kept.append(Pause(round(start, 3), round(end, 3)))
-    for g in gaps:
+    for g in [*quiet, *gaps]:
         if not any(min(g.end_s, p.end_s) > max(g.start_s, p.start_s) for p in kept):
             kept.append(Pause(round(g.start_s, 3), round(g.end_s, 3)))
     return sorted(kept, key=lambda p: p.start_s)
@@ -150,8 +156,9 @@ def build_speech_section(
         talk_start, talk_end = 0.0, 0.0
     sounds = list(words) + [Word(f.text, f.start_s, f.end_s) for f in fillers]
     gaps = [p for p in metrics.word_pauses(sounds, options.min_pause_s) if talk_start <= p.start_s < talk_end]
-    pauses = merge_pauses(voice.silences, gaps, talk_start, talk_end, options.min_pause_s)
     t_s, dbfs, is_speech, f0 = metrics.frames_to_arrays(voice.frames)
+    quiet = quiet_stretches(t_s, dbfs, talk_start, talk_end, options.min_pause_s)
+    pauses = merge_pauses(voice.silences, gaps, talk_start, talk_end, options.min_pause_s, quiet)
     volume = volume_stats(dbfs, is_speech) if len(voice.frames) else None
     pitch = pitch_stats(f0, is_speech) if len(voice.frames) else None
     windows = metrics.timeline(words, duration_s, t_s, dbfs, is_speech, f0, options.timeline_window_s, lex)
