@@ -12,12 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from inference.asr.loops import looks_like_a_loop, loop_free_prefix
 from inference.asr.whisper import (
     WhisperSpeechAnalyzer,
     check_model_dir,
     encoder_window_frames,
-    looks_like_a_loop,
-    loop_free_prefix,
     resolve_compute_type,
     transcribe_file_samples,
 )

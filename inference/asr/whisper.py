@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import math
 import os
-import zlib
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 
-from inference.speech.lexicon import normalize_token
+from inference.asr.loops import find_loops, looks_like_a_loop, loop_free_prefix, without_prompt_echo, without_repeats
 from inference.speech.types import SAMPLE_RATE, Utterance, Word
 
 Device = Literal["auto", "cpu", "cuda"]
@@ -33,31 +32,6 @@ ProgressCallback = Callable[[float], None]
 
 FRAMES_PER_S = 100
 FULL_WINDOW_S = 30.0
-MAX_WORDS_PER_S = 6.0
-LOOP_COMPRESSION_RATIO = 2.4
-"""Whisper's own threshold for a transcript that repeats itself (gzip compression ratio of the text)."""
-
-
-def looks_like_a_loop(words: Sequence[Word], duration_s: float) -> bool:
-    """True for Whisper's runaway repetition ("thank you thank you thank you…"): more words than anyone says
-    in ``duration_s``, or a text that compresses as well as a repeated phrase does."""
-    if len(words) > MAX_WORDS_PER_S * duration_s + 2:
-        return True
-    text = " ".join(w.text.strip() for w in words).encode()
-    return len(text) > 40 and len(text) / len(zlib.compress(text)) > LOOP_COMPRESSION_RATIO
-
-
-def loop_free_prefix(words: Sequence[Word]) -> list[Word]:
-    """``words`` up to where they start repeating themselves: the second occurrence of the first repeated
-    three-word phrase."""
-    keys = [normalize_token(w.text) for w in words]
-    seen: set[tuple[str, ...]] = set()
-    for i in range(len(keys) - 2):
-        gram = tuple(keys[i : i + 3])
-        if gram in seen:
-            return list(words[:i])
-        seen.add(gram)
-    return list(words)
 
 
 def encoder_window_frames(duration_s: float, min_window_s: float, pad_s: float) -> int:
@@ -184,7 +158,9 @@ class WhisperSpeechAnalyzer:
         progress: ProgressCallback | None = None,
         max_new_tokens: int | None = None,
     ) -> list[Word]:
-        """Words of 16 kHz mono float32 audio of any length; times are shifted by ``offset_s``.
+        """Words of 16 kHz mono float32 audio of any length; times are shifted by ``offset_s``. Without a
+        ``max_new_tokens`` bound, echoes of the prompt are dropped and runaway repetitions re-decoded
+        (:meth:`repair_loops`).
 
         Audio longer than Whisper's 30 s window is decoded window by window, each window prompted with the
         filler prompt (as hotwords) instead of the previous text, so fillers survive across the file.
@@ -211,9 +187,44 @@ class WhisperSpeechAnalyzer:
             options.update(initial_prompt=self.initial_prompt, condition_on_previous_text=False)
         segments, _info = self._model.transcribe(audio, **options)
         words = _segments_to_words(segments, offset_s, duration, progress)
+        if max_new_tokens is None:
+            words = without_prompt_echo(words, self.initial_prompt)
+            if find_loops(words):
+                words = self.repair_loops(audio, words, offset_s)
         if progress is not None:
             progress(1.0)
         return words
+
+    def repair_loops(self, samples: np.ndarray, words: Sequence[Word], offset_s: float = 0.0) -> list[Word]:
+        """``words`` (transcript of ``samples``, times shifted by ``offset_s``) with each :func:`find_loops` run
+        replaced by a new transcript of the audio between the words around it, decoded without the filler
+        prompt (which Whisper sometimes echoes or spins on) and with sampling fallback; what still repeats there
+        is cut to one phrase."""
+        audio = np.asarray(samples, dtype=np.float32).reshape(-1)
+        out = list(words)
+        for loop in reversed(find_loops(words)):
+            lo = words[loop.start - 1].end_s if loop.start > 0 else offset_s
+            hi = words[loop.end].start_s if loop.end < len(words) else offset_s + len(audio) / SAMPLE_RATE
+            first = max(0, round((lo - offset_s) * SAMPLE_RATE))
+            last = min(len(audio), round((hi - offset_s) * SAMPLE_RATE))
+            redo = self._decode_plain(audio[first:last], offset_s + first / SAMPLE_RATE)
+            out[loop.start : loop.end] = without_repeats(redo)
+        return out
+
+    def _decode_plain(self, audio: np.ndarray, offset_s: float) -> list[Word]:
+        if len(audio) < 0.3 * SAMPLE_RATE:
+            return []
+        segments, _info = self._model.transcribe(
+            audio,
+            language=self.language,
+            beam_size=self.beam_size,
+            word_timestamps=self.word_timestamps,
+            temperature=[0.0, 0.2, 0.4, 0.6],
+            vad_filter=False,
+            condition_on_previous_text=False,
+            repetition_penalty=1.1,
+        )
+        return _segments_to_words(segments, offset_s, len(audio) / SAMPLE_RATE, None)
 
 
 def _token_budget(duration_s: float) -> int:
