@@ -22,6 +22,7 @@ is ±0.1 s.
 
     python -m bench.live_speech                                 # 2 clips × ~30 s, audio only and with pose
     python -m bench.live_speech --clips 1 --seconds 15 --pose none --interim-step 0.3,0
+    python -m bench.live_speech --pose lite --asr-slowdown 1,2.5      # as if Whisper ran 2.5× slower
 
 Target (issue 4): word-level feedback ≤ 1.5 s after the word is spoken, on 2 cores with one session.
 """
@@ -33,6 +34,7 @@ import asyncio
 import contextlib
 import difflib
 import fractions
+import itertools
 import json
 import logging
 import os
@@ -337,8 +339,10 @@ async def run_config(
     models_dir: Path,
     out: Path,
     verbose: bool = False,
+    asr_slowdown: float = 1.0,
 ) -> list[ClipRun]:
-    """Stream every clip through one registry (one session at a time) and score it."""
+    """Stream every clip through one registry (one session at a time) and score it. With ``asr_slowdown`` > 1
+    every ASR call is held back until it has taken that many times as long, as on a slower machine."""
     from media.config import MediaConfig
     from media.session_registry import LiveSessionRegistry
     from media.workers import MediaWorkers
@@ -356,6 +360,8 @@ async def run_config(
     if factory is None:
         raise SystemExit(f"no Whisper model under {models_dir}: run `podium models`")
     workers = MediaWorkers(config, factory)
+    if asr_slowdown > 1.0:
+        workers.transcribe = slowed(workers.transcribe, asr_slowdown)  # type: ignore[method-assign]
     await workers.warm_up()
     registry = LiveSessionRegistry(config, workers)
     video = encode_photo_loop() if pose_model is not None else None
@@ -400,6 +406,18 @@ async def run_config(
     finally:
         workers.shutdown()
     return runs
+
+
+def slowed(transcribe: Any, factor: float, clock: Any = time.monotonic) -> Any:
+    """``transcribe`` made ``factor`` times slower: its result is held back for ``factor - 1`` times its time."""
+
+    async def call(utterance: Any) -> Any:
+        started = clock()
+        words = await transcribe(utterance)
+        await asyncio.sleep((factor - 1.0) * (clock() - started))
+        return words
+
+    return call
 
 
 def asr_call_totals() -> tuple[float, float]:
@@ -540,13 +558,17 @@ async def main_async(args: argparse.Namespace) -> None:
         if model is not None and not model.is_file():
             raise SystemExit(f"pose model {model} missing (run `podium models`)")
         for max_utt in (float(x) for x in args.max_utterance.split(",")):
-            for step in (float(x) for x in args.interim_step.split(",")):
+            for step, slowdown in itertools.product(
+                (float(x) for x in args.interim_step.split(",")), (float(x) for x in args.asr_slowdown.split(","))
+            ):
+                name = f"{pose}-{max_utt:g}-{step:g}-{slowdown:g}"
                 runs = await run_config(
-                    clips, max_utt, step, model, args.models_dir, out / f"{pose}-{max_utt:g}-{step:g}", args.verbose
+                    clips, max_utt, step, model, args.models_dir, out / name, args.verbose, slowdown
                 )
                 video = "audio only" if model is None else f"audio + video, pose {pose}"
                 interim = f"interim every {step:g} s" if step > 0 else "no interim"
-                rows.append(summarize(f"{video}, utterances ≤ {max_utt:g} s, {interim}", runs))
+                slower = f", ASR calls × {slowdown:g}" if slowdown > 1 else ""
+                rows.append(summarize(f"{video}, utterances ≤ {max_utt:g} s, {interim}{slower}", runs))
                 print(json.dumps(rows[-1]), flush=True)
     whisper = whisper_alone(clips[0], args.models_dir)
     print()
@@ -566,6 +588,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--pose", default="none,lite", help="comma list: none (audio only) or a pose model")
     parser.add_argument("--max-utterance", default="6", help="comma list of MediaConfig.voice_max_utterance_s")
     parser.add_argument("--interim-step", default="0.3", help="comma list of MediaConfig.speech_interim_step_s")
+    parser.add_argument(
+        "--asr-slowdown",
+        default="1",
+        help="comma list: hold every ASR call back to this many times its time (a slower machine's Whisper)",
+    )
     parser.add_argument("--models-dir", type=Path, default=Path("var/models"))
     parser.add_argument("--json", type=Path, default=None, help="also write the summary rows here")
     parser.add_argument("--verbose", "-v", action="store_true", help="print every speech message")

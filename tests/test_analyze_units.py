@@ -53,6 +53,9 @@ def test_merge_pauses_prefers_vad_edges_and_adds_unseen_gaps() -> None:
     gaps = [Pause(5.1, 6.3), Pause(12.0, 13.5)]
     merged = merge_pauses(silences, gaps, talk_start_s=1.5, talk_end_s=20.0, min_pause_s=1.0)
     assert merged == [Pause(5.0, 6.4), Pause(12.0, 13.5)]
+    quiet = [Pause(11.6, 12.9), Pause(15.0, 16.2)]
+    merged = merge_pauses(silences, gaps, talk_start_s=1.5, talk_end_s=20.0, min_pause_s=1.0, quiet=quiet)
+    assert merged == [Pause(5.0, 6.4), Pause(11.6, 13.5), Pause(15.0, 16.2)]
 
 
 def test_unvoiced_filler_words_are_dropped() -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from inference.asr.loops import find_loops, without_prompt_echo, without_repeats
+from inference.asr.loops import find_loops, find_prompt_echoes, without_repeats
 from inference.asr.whisper import WhisperSpeechAnalyzer
 from inference.assets.whisper_model import prepare_whisper_model
 from inference.speech.types import Word
@@ -41,11 +41,12 @@ def test_what_speakers_really_repeat_is_not_a_loop() -> None:
     assert find_loops([]) == []
 
 
-def test_the_prompt_written_back_at_the_end_is_dropped_and_its_words_elsewhere_are_kept() -> None:
+def test_the_prompt_written_back_is_found_and_its_words_elsewhere_are_not() -> None:
     prompt = "Umm, let me think like, hmm... Okay, here's what I'm, like, thinking."
-    words = ws("let me show you what I'm like at work. Okay, here's what I'm, like, hmm...")
-    assert texts(without_prompt_echo(words, prompt)) == "let me show you what I'm like at work. hmm..."
-    assert without_prompt_echo(words, None) == words
+    words = ws("let me show you what I'm like at work. Okay, here's what I'm, like, hmm... Okay, here's what I'm")
+    echoes = find_prompt_echoes(words, prompt)
+    assert [(e.start, e.end) for e in echoes] == [(9, 19)]
+    assert find_prompt_echoes(words, None) == []
 
 
 @pytest.fixture(scope="module")
@@ -72,3 +73,17 @@ def test_a_loop_is_replaced_by_what_the_audio_says(asr: WhisperSpeechAnalyzer) -
     assert {"today", "talk"} <= set(heard), heard
     assert find_loops(repaired) == []
     assert all(morning.end_s - 0.3 <= w.start_s <= sales.start_s + 0.3 for w in repaired[2:-1])
+
+
+@pytest.mark.slow
+def test_an_echo_of_the_prompt_is_replaced_by_what_the_audio_says(asr: WhisperSpeechAnalyzer) -> None:
+    clip = speech_clip("Good morning everyone. Today I want to talk about our sales results for the year.")
+    truth = clip.truth.words
+    echo = [
+        Word(t, truth[1].end_s + 0.2 * i, truth[1].end_s + 0.2 * i)
+        for i, t in enumerate(["Okay,", "here's", "what", "I'm,", "like,", "Okay,", "here's", "what", "I'm,"])
+    ]
+    repaired = asr.repair_loops(clip.samples, [Word("Good", truth[0].start_s, truth[0].end_s), *echo])
+    heard = [w.text.strip(".,!?").lower() for w in repaired]
+    assert heard[0] == "good" and heard[1] != "good" and {"today", "sales", "year"} <= set(heard), heard
+    assert find_prompt_echoes(repaired, asr.initial_prompt) == []

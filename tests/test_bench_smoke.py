@@ -56,6 +56,21 @@ def test_speech_summary_fraction_within_target() -> None:
     assert summary["asr_call_mean_s"] == pytest.approx(0.3)
 
 
+async def test_a_slowed_asr_call_is_held_back_by_the_extra_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = iter([100.0, 100.4])
+    held: list[float] = []
+
+    async def record(seconds: float) -> None:
+        held.append(seconds)
+
+    async def transcribe(utterance: str) -> list[str]:
+        return [utterance]
+
+    monkeypatch.setattr(live_speech.asyncio, "sleep", record)
+    assert await live_speech.slowed(transcribe, 2.5, clock=lambda: next(clock))("hello") == ["hello"]
+    assert held == pytest.approx([0.6])
+
+
 def test_posture_truth_bands_and_accuracy_grouping() -> None:
     assert pose_bench.truth_class(_truth(2.0)) == "upright"
     assert pose_bench.truth_class(_truth(-12.0)) == "tilted"

@@ -19,7 +19,8 @@ MAX_LOOP_PHRASE = 12
 
 @dataclass(frozen=True)
 class Loop:
-    """``words[start:end]`` is one phrase of ``phrase`` words said ``repeats`` times in a row."""
+    """``words[start:end]`` is one phrase of ``phrase`` words said ``repeats`` times in a row (an echo of the
+    prompt is one phrase said once)."""
 
     start: int
     end: int
@@ -79,19 +80,23 @@ def without_repeats(words: Sequence[Word]) -> list[Word]:
     return out
 
 
-def without_prompt_echo(words: Sequence[Word], prompt: str | None, min_words: int = 4) -> list[Word]:
-    """``words`` without runs of ``min_words`` or more that repeat ``prompt`` word for word (Whisper, prompted,
-    sometimes writes its prompt over the silence at the end of a window)."""
+def find_prompt_echoes(words: Sequence[Word], prompt: str | None, min_words: int = 4) -> list[Loop]:
+    """Runs of ``min_words`` or more words that repeat ``prompt`` word for word (Whisper, prompted, sometimes
+    writes its prompt instead of the speech of a window), joined when at most one word lies between two."""
     if not prompt:
-        return list(words)
+        return []
     said = [normalize_token(t) for t in prompt.split()]
     grams = {tuple(said[i : i + min_words]) for i in range(len(said) - min_words + 1)}
     keys = [normalize_token(w.text) for w in words]
-    drop = [False] * len(words)
+    echoes: list[Loop] = []
     for i in range(len(keys) - min_words + 1):
-        if tuple(keys[i : i + min_words]) in grams:
-            drop[i : i + min_words] = [True] * min_words
-    return [w for w, d in zip(words, drop, strict=True) if not d]
+        if tuple(keys[i : i + min_words]) not in grams:
+            continue
+        if echoes and i <= echoes[-1].end + 1:
+            echoes[-1] = Loop(echoes[-1].start, i + min_words, i + min_words - echoes[-1].start)
+        else:
+            echoes.append(Loop(i, i + min_words, min_words))
+    return echoes
 
 
 def _loop_at(keys: Sequence[str], i: int) -> Loop | None:

@@ -15,7 +15,15 @@ from typing import Any, Literal
 
 import numpy as np
 
-from inference.asr.loops import find_loops, looks_like_a_loop, loop_free_prefix, without_prompt_echo, without_repeats
+from inference.asr.loops import (
+    Loop,
+    find_loops,
+    find_prompt_echoes,
+    looks_like_a_loop,
+    loop_free_prefix,
+    without_repeats,
+)
+from inference.speech.lexicon import normalize_token
 from inference.speech.types import SAMPLE_RATE, Utterance, Word
 
 Device = Literal["auto", "cpu", "cuda"]
@@ -159,7 +167,7 @@ class WhisperSpeechAnalyzer:
         max_new_tokens: int | None = None,
     ) -> list[Word]:
         """Words of 16 kHz mono float32 audio of any length; times are shifted by ``offset_s``. Without a
-        ``max_new_tokens`` bound, echoes of the prompt are dropped and runaway repetitions re-decoded
+        ``max_new_tokens`` bound, runaway repetitions and echoes of the prompt are re-decoded
         (:meth:`repair_loops`).
 
         Audio longer than Whisper's 30 s window is decoded window by window, each window prompted with the
@@ -188,27 +196,28 @@ class WhisperSpeechAnalyzer:
         segments, _info = self._model.transcribe(audio, **options)
         words = _segments_to_words(segments, offset_s, duration, progress)
         if max_new_tokens is None:
-            words = without_prompt_echo(words, self.initial_prompt)
-            if find_loops(words):
-                words = self.repair_loops(audio, words, offset_s)
+            words = self.repair_loops(audio, words, offset_s)
         if progress is not None:
             progress(1.0)
         return words
 
     def repair_loops(self, samples: np.ndarray, words: Sequence[Word], offset_s: float = 0.0) -> list[Word]:
-        """``words`` (transcript of ``samples``, times shifted by ``offset_s``) with each :func:`find_loops` run
-        replaced by a new transcript of the audio between the words around it, decoded without the filler
-        prompt (which Whisper sometimes echoes or spins on) and with sampling fallback; what still repeats there
-        is cut to one phrase."""
+        """``words`` (transcript of ``samples``, times shifted by ``offset_s``) with each run that
+        :func:`find_loops` or :func:`find_prompt_echoes` finds replaced by a new transcript of the audio between
+        the words around it, decoded without the filler prompt and with sampling fallback; what still repeats
+        there is cut to one phrase."""
         audio = np.asarray(samples, dtype=np.float32).reshape(-1)
+        runs = _join(find_loops(words) + find_prompt_echoes(words, self.initial_prompt))
         out = list(words)
-        for loop in reversed(find_loops(words)):
-            lo = words[loop.start - 1].end_s if loop.start > 0 else offset_s
-            hi = words[loop.end].start_s if loop.end < len(words) else offset_s + len(audio) / SAMPLE_RATE
+        for run in reversed(runs):
+            lo = words[run.start - 1].end_s if run.start > 0 else offset_s
+            hi = words[run.end].start_s if run.end < len(words) else offset_s + len(audio) / SAMPLE_RATE
             first = max(0, round((lo - offset_s) * SAMPLE_RATE))
             last = min(len(audio), round((hi - offset_s) * SAMPLE_RATE))
-            redo = self._decode_plain(audio[first:last], offset_s + first / SAMPLE_RATE)
-            out[loop.start : loop.end] = without_repeats(redo)
+            redo = without_repeats(self._decode_plain(audio[first:last], offset_s + first / SAMPLE_RATE))
+            before = words[run.start - 1] if run.start > 0 else None
+            after = words[run.end] if run.end < len(words) else None
+            out[run.start : run.end] = _trim_edges(redo, before, after)
         return out
 
     def _decode_plain(self, audio: np.ndarray, offset_s: float) -> list[Word]:
@@ -225,6 +234,30 @@ class WhisperSpeechAnalyzer:
             repetition_penalty=1.1,
         )
         return _segments_to_words(segments, offset_s, len(audio) / SAMPLE_RATE, None)
+
+
+def _trim_edges(redo: list[Word], before: Word | None, after: Word | None) -> list[Word]:
+    """``redo`` without a first word repeating ``before`` or a last word repeating ``after`` (the edges of the
+    re-decoded audio can clip the words around it)."""
+    start = 1 if redo and before is not None and _same_word(redo[0], before) else 0
+    end = len(redo) - 1 if len(redo) > start and after is not None and _same_word(redo[-1], after) else len(redo)
+    return redo[start:end]
+
+
+def _same_word(a: Word, b: Word) -> bool:
+    return normalize_token(a.text) == normalize_token(b.text)
+
+
+def _join(runs: Sequence[Loop]) -> list[Loop]:
+    """Overlapping runs as one."""
+    joined: list[Loop] = []
+    for run in sorted(runs, key=lambda r: r.start):
+        if joined and run.start <= joined[-1].end:
+            end = max(joined[-1].end, run.end)
+            joined[-1] = Loop(joined[-1].start, end, end - joined[-1].start)
+        else:
+            joined.append(run)
+    return joined
 
 
 def _token_budget(duration_s: float) -> int:

@@ -94,18 +94,27 @@ def merge_pauses(
     """Pauses inside the talk: VAD silences (precise edges), then quiet stretches and word gaps the VAD did not see.
 
     A VAD silence counts when it lies within ``[talk_start_s, talk_end_s]`` (clipped there) and is still at
-    least ``min_pause_s`` long; a quiet stretch (:func:`~inference.voice.quiet.quiet_stretches`: steady noise the
-    VAD took for speech), then a word gap, is added only when no pause kept so far overlaps it.
+    least ``min_pause_s`` long. Quiet stretches (:func:`~inference.voice.quiet.quiet_stretches`: steady noise the
+    VAD took for speech) and word gaps that overlap no such silence are added, overlapping ones as one pause.
     """
     kept: list[Pause] = []
     for s in silences:
         start, end = max(s.start_s, talk_start_s), min(s.end_s, talk_end_s)
         if end - start >= min_pause_s:
             kept.append(Pause(round(start, 3), round(end, 3)))
-    for g in [*quiet, *gaps]:
-        if not any(min(g.end_s, p.end_s) > max(g.start_s, p.start_s) for p in kept):
-            kept.append(Pause(round(g.start_s, 3), round(g.end_s, 3)))
+    unseen = [g for g in [*quiet, *gaps] if not any(_overlap(g, p) for p in kept)]
+    merged: list[Pause] = []
+    for g in sorted(unseen, key=lambda p: p.start_s):
+        if merged and _overlap(g, merged[-1]):
+            merged[-1] = Pause(merged[-1].start_s, max(merged[-1].end_s, g.end_s))
+        else:
+            merged.append(g)
+    kept += [Pause(round(g.start_s, 3), round(g.end_s, 3)) for g in merged]
     return sorted(kept, key=lambda p: p.start_s)
+
+
+def _overlap(a: Pause, b: Pause) -> bool:
+    return min(a.end_s, b.end_s) > max(a.start_s, b.start_s)
 
 
 def _num(value: float | None, ndigits: int = 2) -> float | None:
