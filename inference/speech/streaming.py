@@ -101,8 +101,9 @@ class StreamingTranscript:
         self._switch(start_s)
         new = self._after_committed(words)
         self._remember(new)
-        tail = self._previous_tail if end_s is not None else []
-        self._carried = [w for w in tail if end_s is not None and w.start_s >= end_s - TIME_TOLERANCE_S]
+        self._carried = (
+            [] if end_s is None else [w for w in self._previous_tail if w.start_s >= end_s - TIME_TOLERANCE_S]
+        )
         self._start_s, self._previous_tail = None, []
         return StreamStep(committed=tuple(new), tail=(), final=True)
 
