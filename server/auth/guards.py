@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from server.auth.cookies import check_origin, cookie_token
 from server.auth.tokens import TokenError, decode_token
 from server.errors import Forbidden, Unauthorized
 from server.keys import DB, SIGNING_KEY
@@ -25,10 +26,22 @@ def bearer_token(request: web.Request) -> str:
     return token.strip()
 
 
+def request_token(request: web.Request) -> str:
+    """The access token: the ``Authorization: Bearer`` header, else the web app's sign-in cookie (whose state
+    changes must come from this server's own pages: see :func:`server.auth.cookies.check_origin`)."""
+    if "Authorization" in request.headers:
+        return bearer_token(request)
+    token = cookie_token(request)
+    if token is None:
+        raise Unauthorized("not signed in (send Authorization: Bearer <token> or sign in)")
+    check_origin(request)
+    return token
+
+
 async def authenticate(request: web.Request) -> User:
-    """Resolve the request's bearer token to a user, or raise :class:`Unauthorized`."""
+    """Resolve the request's bearer token or sign-in cookie to a user, or raise :class:`Unauthorized`."""
     try:
-        claims = decode_token(request.app[SIGNING_KEY], bearer_token(request))
+        claims = decode_token(request.app[SIGNING_KEY], request_token(request))
     except TokenError as exc:
         raise Unauthorized(str(exc)) from exc
     async with request.app[DB]() as db:

@@ -7,6 +7,7 @@ import asyncio
 from aiohttp import web
 
 from server.api_docs import documented
+from server.auth.cookies import clear_session_cookie, set_session_cookie
 from server.auth.guards import current_user, require_user
 from server.auth.passwords import hash_password, verify_password
 from server.auth.schemas import Credentials, LoginRequest, TokenResponse, UserOut
@@ -37,9 +38,8 @@ async def register(request: web.Request) -> web.Response:
     return web.json_response(user_out(user), status=201)
 
 
-@routes.post("/api/v1/auth/token")
-@documented("Exchange email and password for an access token", request=LoginRequest, response=TokenResponse, auth=False)
-async def token(request: web.Request) -> web.Response:
+async def sign_in(request: web.Request) -> tuple[User, str]:
+    """Check the posted email and password; return the user and a fresh access token (401 otherwise)."""
     settings = request.app[SETTINGS]
     body = await read_json(request, LoginRequest, settings.max_json_bytes)
     async with request.app[DB]() as db:
@@ -47,8 +47,37 @@ async def token(request: web.Request) -> web.Response:
     valid = user is not None and await asyncio.to_thread(verify_password, user.password_hash, body.password)
     if user is None or not valid:
         raise Unauthorized("wrong email or password")
-    access = issue_token(request.app[SIGNING_KEY], user.id, user.role.value, settings.token_ttl_s)
-    return web.json_response(TokenResponse(access_token=access, expires_in=settings.token_ttl_s).model_dump())
+    return user, issue_token(request.app[SIGNING_KEY], user.id, user.role.value, settings.token_ttl_s)
+
+
+@routes.post("/api/v1/auth/token")
+@documented("Exchange email and password for an access token", request=LoginRequest, response=TokenResponse, auth=False)
+async def token(request: web.Request) -> web.Response:
+    _user, access = await sign_in(request)
+    ttl_s = request.app[SETTINGS].token_ttl_s
+    return web.json_response(TokenResponse(access_token=access, expires_in=ttl_s).model_dump())
+
+
+@routes.post("/api/v1/auth/session")
+@documented(
+    "Sign in from the web app: sets the HttpOnly sign-in cookie (SameSite=Strict) carrying an access token",
+    request=LoginRequest,
+    response=UserOut,
+    auth=False,
+)
+async def open_browser_session(request: web.Request) -> web.Response:
+    user, access = await sign_in(request)
+    response = web.json_response(user_out(user))
+    set_session_cookie(response, request, access, request.app[SETTINGS].token_ttl_s)
+    return response
+
+
+@routes.delete("/api/v1/auth/session")
+@documented("Sign out of the web app: clears the sign-in cookie", status=204, auth=False)
+async def close_browser_session(request: web.Request) -> web.Response:
+    response = web.Response(status=204)
+    clear_session_cookie(response, request)
+    return response
 
 
 @routes.get("/api/v1/me")
