@@ -16,7 +16,7 @@ from server.keys import BLOBS, DB, ENGINE, METRICS, REDIS, SETTINGS, SIGNING_KEY
 from server.live import live_ctx
 from server.metrics import HttpMetrics
 from server.middleware import cors_middleware, error_middleware, metrics_middleware
-from server.pages import add_page_routes
+from server.pages import DEFAULT_WEB_DIR, add_page_routes
 from server.reports import routes as report_routes
 from server.sessions import events as session_events
 from server.sessions import routes as session_routes
@@ -72,5 +72,5 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app.add_routes(analysis_routes.routes)
     app.add_routes(upload_routes.routes)
     app.add_routes(report_routes.routes)
-    add_page_routes(app)
+    add_page_routes(app, settings.web_dir or DEFAULT_WEB_DIR)
     return app

@@ -1,4 +1,5 @@
-"""Serves the browser app in ``web/``."""
+"""Serves the built web app (``web/dist``): hashed assets cached for a year, every other page path answered
+with ``index.html`` so the browser app's own router can show it (single-page-app fallback)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,56 @@ from pathlib import Path
 
 from aiohttp import web
 
-WEB_DIR = Path(__file__).resolve().parents[1] / "web"
+from server.errors import NotFound
+
+DEFAULT_WEB_DIR = Path(__file__).resolve().parents[1] / "web" / "dist"
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "no-cache"
+# Paths the app never answers with the web app: the API and the operator endpoints keep their JSON 404s.
+SERVER_PREFIXES = ("/api/", "/healthz", "/readyz", "/metrics")
+
+NOT_BUILT = """<!doctype html><meta charset="utf-8"><title>Podium</title>
+<h1>The Podium web app is not built</h1>
+<p>Run <code>make run</code> (it builds <code>web/dist</code> with npm) or <code>cd web &amp;&amp; npm ci &amp;&amp;
+npm run build</code>, then reload. The API is available under <code>/api/v1/</code>.</p>
+"""
 
 
-async def _index(_request: web.Request) -> web.FileResponse:
-    return web.FileResponse(WEB_DIR / "index.html")
+def _inside(root: Path, relative: str) -> Path | None:
+    """``root / relative`` if it is a file inside ``root`` (no ``..`` escapes, no symlinks out)."""
+    candidate = (root / relative).resolve()
+    if not candidate.is_relative_to(root) or not candidate.is_file():
+        return None
+    return candidate
 
 
-def add_page_routes(app: web.Application) -> None:
-    """``/`` is the practice page; ``/web/`` serves its assets."""
-    app.router.add_get("/", _index)
-    app.router.add_static("/web/", WEB_DIR, follow_symlinks=False)
+class WebApp:
+    """Answers page and asset requests from one built web app directory."""
+
+    def __init__(self, root: Path) -> None:
+        self._root = root.resolve()
+
+    async def asset(self, request: web.Request) -> web.StreamResponse:
+        path = _inside(self._root / "assets", request.match_info["name"])
+        if path is None:
+            raise NotFound("no such asset")
+        return web.FileResponse(path, headers={"Cache-Control": IMMUTABLE})
+
+    async def page(self, request: web.Request) -> web.StreamResponse:
+        if request.path.startswith(SERVER_PREFIXES):
+            raise NotFound(f"no such resource: {request.path}")
+        relative = request.match_info["tail"]
+        path = _inside(self._root, relative) if relative else None
+        if path is not None and path.name != "index.html":
+            return web.FileResponse(path, headers={"Cache-Control": REVALIDATE})
+        index = self._root / "index.html"
+        if not index.is_file():
+            return web.Response(text=NOT_BUILT, content_type="text/html", status=503)
+        return web.FileResponse(index, headers={"Cache-Control": REVALIDATE, "Content-Type": "text/html"})
+
+
+def add_page_routes(app: web.Application, root: Path = DEFAULT_WEB_DIR) -> None:
+    """Register last: ``/assets/…`` and the catch-all page route come after every API route."""
+    site = WebApp(root)
+    app.router.add_get("/assets/{name:.+}", site.asset)
+    app.router.add_get("/{tail:.*}", site.page)

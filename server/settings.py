@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(None, description="Redis URL (optional; enables /readyz Redis check).")
     blob_dir: Path | None = Field(None, description="Local blob storage directory; default <data_dir>/blobs.")
     models_dir: Path = Field(Path("var/models"), description="Prepared model files (`podium models`).")
+    web_dir: Path | None = Field(
+        None, description="Built web app served at / (default: web/dist of this installation, built by `make`)."
+    )
     secret_key: SecretStr | None = Field(
         None, description="JWT signing key; default: generated once and kept in <data_dir>/secret_key."
     )
