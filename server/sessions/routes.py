@@ -6,13 +6,14 @@ from aiohttp import web
 
 from server.api_docs import documented
 from server.auth.guards import current_user, require_user
-from server.errors import BadRequest
-from server.keys import DB, SETTINGS
+from server.errors import BadRequest, Conflict
+from server.keys import BLOBS, DB, SETTINGS
 from server.reports.filters import session_filters
 from server.sessions.access import load_owned_session
 from server.sessions.schemas import CreateSession, SessionList, SessionOut, session_out
 from server.validation import read_json
-from storage.models import SessionSource
+from storage.deletion import delete_session_rows
+from storage.models import SessionSource, SessionState
 from storage.reports import list_sessions as list_sessions_filtered
 from storage.repositories import SessionRepository
 
@@ -57,3 +58,21 @@ async def list_sessions(request: web.Request) -> web.Response:
 async def get_session(request: web.Request) -> web.Response:
     session = await load_owned_session(request, current_user(request))
     return web.json_response(session_out(session).model_dump(mode="json"))
+
+
+@routes.delete("/api/v1/sessions/{session_id}")
+@documented(
+    "Delete a session with its recordings, report, analysis and notes; nothing of it is left in storage "
+    "(409 while it is live: end it first)",
+    status=204,
+)
+@require_user()
+async def delete_session(request: web.Request) -> web.Response:
+    session = await load_owned_session(request, current_user(request))
+    if session.state is SessionState.LIVE:
+        raise Conflict("this session is live: end it before deleting it", code="session_live")
+    async with request.app[DB]() as db:
+        blob_keys = await delete_session_rows(db, session.id)
+    for key in blob_keys:
+        await request.app[BLOBS].delete(key)
+    return web.Response(status=204)

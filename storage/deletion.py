@@ -1,0 +1,18 @@
+"""Deleting what a user owns: the database rows in one transaction; the caller then removes the blobs it is
+told about (rows first, so a failure can leave at worst an unreferenced blob, never a row without its file)."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import PracticeSession, Recording
+
+
+async def delete_session_rows(db: AsyncSession, session_id: str) -> list[str]:
+    """Delete a session with its recordings, reports, analysis job, notes and shares (foreign keys cascade);
+    return the blob keys of its recordings."""
+    keys = list(await db.scalars(select(Recording.blob_key).where(Recording.session_id == session_id)))
+    await db.execute(delete(PracticeSession).where(PracticeSession.id == session_id))
+    await db.commit()
+    return keys
