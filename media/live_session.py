@@ -24,11 +24,12 @@ from media.errors import AlreadyPublishing, SdpInvalid, SessionClosed
 from media.fanout import FanoutHub, Subscription
 from media.feedback import AlertFeedback, Feedback, SessionFeedback, pose_feedback, voice_feedback
 from media.ratelimit import FeedbackScheduler
-from media.recorder import Recorder, RecordingResult
+from media.recorder import AUDIO_FRAME_S, VIDEO_FRAME_S, Recorder, RecordingResult
 from media.sampler import LatestSlot, RateSampler, fit_within
 from media.sdp import OfferSummary, validate_offer
 from media.speech_pipeline import SpeechPipeline
 from media.stats import SessionStats
+from media.timestamps import FrameRebaser
 from media.workers import MediaWorkers
 
 log = logging.getLogger(__name__)
@@ -216,10 +217,17 @@ class LiveSession:
             if self.workers.pose_enabled:
                 self._spawn(self._pose_analyser(slot), "pose")
 
-    def _clock(self, frame: av.AudioFrame | av.VideoFrame, origin: list[float]) -> float:
-        """Media time of ``frame``: pts relative to the track's first frame plus the track's start offset."""
+    def _clock(
+        self, frame: av.AudioFrame | av.VideoFrame, origin: list[float], rebaser: FrameRebaser | None = None
+    ) -> float:
+        """Media time of ``frame``: pts relative to the track's first frame plus the track's start offset.
+
+        ``frame.pts`` is rebased in place first, so timestamp jumps and wrap-around never reach the analysis.
+        """
         now = time.monotonic()
         self._last_media = now
+        if rebaser is not None and frame.pts is not None and frame.time_base:
+            frame.pts = rebaser.rebase(frame.pts, frame.time_base)
         pts_s = float(frame.pts * frame.time_base) if frame.pts is not None and frame.time_base else now
         if not origin:
             # A frame is complete only when its last sample arrived: anchor its end, not its start, to now.
@@ -251,6 +259,7 @@ class LiveSession:
         resampler = av.AudioResampler(format="s16", layout="mono", rate=16000)
         sampler = RateSampler(VOICE_FPS)
         origin: list[float] = []
+        rebaser = FrameRebaser(AUDIO_FRAME_S)
         was_monotone = False
         speech: SpeechPipeline | None = None
         if self.workers.speech is not None:
@@ -259,7 +268,7 @@ class LiveSession:
         async for frame in self._recv_frames(track):
             self.stats.audio_frames += 1
             metrics.AUDIO_FRAMES.inc()
-            t_s = self._clock(frame, origin)
+            t_s = self._clock(frame, origin, rebaser)
             base_pts = frame.pts
             for out in resampler.resample(frame):
                 if out.pts is not None and out.time_base and base_pts is not None and frame.time_base:
@@ -278,11 +287,12 @@ class LiveSession:
 
     async def _video_reader(self, track: MediaStreamTrack, slot: LatestSlot[tuple[av.VideoFrame, float]]) -> None:
         origin: list[float] = []
+        rebaser = FrameRebaser(VIDEO_FRAME_S)
         sized = False
         try:
             async for frame in self._recv_frames(track):
                 self.stats.video_frames += 1
-                t_s = self._clock(frame, origin)
+                t_s = self._clock(frame, origin, rebaser)
                 if not sized and self._recorder is not None:
                     self._recorder.set_video_size(frame.width, frame.height)
                     sized = True

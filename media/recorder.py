@@ -23,10 +23,17 @@ from typing import Any
 
 import av
 
+from media.timestamps import RebaseConfig, TimestampRebaser
+
 log = logging.getLogger(__name__)
 
 START_TIMEOUT_S = 3.0
 """How long to wait for every announced track's first (key)frame before starting without the missing ones."""
+
+MAX_TS_JUMP_S = 1.0
+"""A timestamp this far off the previous one is a jump (stream restarted, track replaced, file looped)."""
+AUDIO_FRAME_S = 0.02
+VIDEO_FRAME_S = 1 / 30
 
 _OPUS_HEAD = b"OpusHead" + struct.pack("<BBHIhB", 1, 2, 312, 48000, 0, 0)
 _MUX_CODEC = {"vp8": "vp8", "h264": "h264", "opus": "opus"}
@@ -57,6 +64,14 @@ class _Track:
     stream: Any = None
     last_pts: int = -1
     end_pts: int = 0
+    rebaser: TimestampRebaser | None = None
+
+    def rebase(self, rtp_ts: int) -> int:
+        """``rtp_ts`` on this track's continuous timeline (0 at its first frame; jumps and wraps rebased)."""
+        if self.rebaser is None:
+            frame_s = AUDIO_FRAME_S if self.kind == "audio" else VIDEO_FRAME_S
+            self.rebaser = TimestampRebaser(RebaseConfig.for_clock(self.clock_rate, frame_s, MAX_TS_JUMP_S))
+        return self.rebaser.rebase(rtp_ts)
 
 
 @dataclass
@@ -226,7 +241,7 @@ class Recorder:
             st.dropped += 1
             return
         offset = round((track.first_arrival - st.origin) * track.clock_rate)
-        pts = offset + rtp_ts - track.first_ts
+        pts = offset + track.rebase(rtp_ts)
         if pts <= track.last_pts:
             st.dropped += 1
             return
