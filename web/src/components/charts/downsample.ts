@@ -14,19 +14,21 @@ function valueOf(row: Row, key: string): number | null {
   return typeof value === "number" && Number.isFinite(value) ? value : null;
 }
 
-function bucketPicks(rows: readonly Row[], from: number, to: number, keys: readonly string[]): number[] {
+function bucketPicks(bucket: readonly Row[], from: number, keys: readonly string[]): number[] {
   const picks = new Set<number>();
   for (const key of keys) {
     let minAt = -1;
     let maxAt = -1;
-    for (let i = from; i < to; i++) {
-      const v = valueOf(rows[i], key);
-      if (v === null) continue;
-      if (minAt < 0 || v < (valueOf(rows[minAt], key) as number)) minAt = i;
-      if (maxAt < 0 || v > (valueOf(rows[maxAt], key) as number)) maxAt = i;
-    }
-    if (minAt >= 0) picks.add(minAt);
-    if (maxAt >= 0) picks.add(maxAt);
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    bucket.forEach((row, i) => {
+      const v = valueOf(row, key);
+      if (v === null) return;
+      if (v < min) [min, minAt] = [v, i];
+      if (v > max) [max, maxAt] = [v, i];
+    });
+    if (minAt >= 0) picks.add(from + minAt);
+    if (maxAt >= 0) picks.add(from + maxAt);
   }
   if (picks.size === 0) picks.add(from);
   return [...picks].sort((a, b) => a - b);
@@ -49,7 +51,10 @@ export function downsample<T extends Row>(
     const from = Math.floor((b * rows.length) / buckets);
     const to = Math.floor(((b + 1) * rows.length) / buckets);
     if (to <= from) continue;
-    for (const i of bucketPicks(rows, from, to, keys)) out.push(rows[i]);
+    for (const i of bucketPicks(rows.slice(from, to), from, keys)) {
+      const row = rows[i];
+      if (row !== undefined) out.push(row);
+    }
   }
   return out;
 }

@@ -7,7 +7,7 @@ export function lastStartingBefore(items: readonly { readonly start_s: number }[
   let found = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (items[mid].start_s <= t) {
+    if ((items[mid]?.start_s ?? Number.POSITIVE_INFINITY) <= t) {
       found = mid;
       lo = mid + 1;
     } else {
@@ -27,8 +27,9 @@ export function wordAt(
   holdS = 0.6,
 ): number {
   const i = lastStartingBefore(words, t);
-  if (i < 0) return -1;
-  return t <= words[i].end_s + holdS ? i : -1;
+  const word = words[i];
+  if (word === undefined) return -1;
+  return t <= word.end_s + holdS ? i : -1;
 }
 
 /**
@@ -42,7 +43,7 @@ export function rowOfWord(firstWords: readonly number[], wordIndex: number): num
   let found = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (firstWords[mid] <= wordIndex) {
+    if ((firstWords[mid] ?? Number.POSITIVE_INFINITY) <= wordIndex) {
       found = mid;
       lo = mid + 1;
     } else {

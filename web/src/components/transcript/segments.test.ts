@@ -53,7 +53,8 @@ describe("tokenize", () => {
   it("numbers word tokens in time order", () => {
     const words = wordTokens(tokenize(input));
     expect(words.map((t) => t.index)).toEqual(words.map((_, i) => i));
-    for (let i = 1; i < words.length; i++) expect(words[i].start_s).toBeGreaterThanOrEqual(words[i - 1].start_s);
+    const starts = words.map((t) => t.start_s);
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
   });
 
   it("counts the marks", () => {
@@ -70,9 +71,9 @@ describe("segment", () => {
   it("starts a new row at a long pause", () => {
     const rows = segment(tokenize(input));
     expect(rows).toHaveLength(2);
-    expect(rows[1].tokens[0].kind).toBe("pause");
-    expect(rows[1].start_s).toBe(2.9);
-    expect(rows[1].firstWord).toBe(7);
+    expect(rows[1]?.tokens[0]?.kind).toBe("pause");
+    expect(rows[1]?.start_s).toBe(2.9);
+    expect(rows[1]?.firstWord).toBe(7);
   });
 
   it("ends rows at sentence ends once long enough and caps their length", () => {

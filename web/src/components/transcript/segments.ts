@@ -75,9 +75,11 @@ class SpanCursor {
   }
 
   test(word: Span, match: (word: Span, span: Span) => boolean): Span | null {
-    while (this.at < this.spans.length && this.spans[this.at].end_s + EPS < word.start_s) this.at++;
-    for (let i = this.at; i < this.spans.length && this.spans[i].start_s - EPS <= word.end_s; i++) {
-      if (match(word, this.spans[i])) return this.spans[i];
+    while ((this.spans[this.at]?.end_s ?? Number.POSITIVE_INFINITY) + EPS < word.start_s) this.at++;
+    for (let i = this.at; i < this.spans.length; i++) {
+      const span = this.spans[i];
+      if (span === undefined || span.start_s - EPS > word.end_s) break;
+      if (match(word, span)) return span;
     }
     return null;
   }
@@ -125,14 +127,16 @@ export function tokenize(input: TranscriptInput): Token[] {
 function mergePauses(words: Token[], pauses: readonly Span[]): Token[] {
   const out: Token[] = [];
   let p = 0;
-  for (const word of words) {
-    while (p < pauses.length && pauses[p].start_s <= word.start_s) {
-      out.push({ kind: "pause", start_s: pauses[p].start_s, end_s: pauses[p].end_s });
-      p++;
+  const take = (until: number) => {
+    for (let pause = pauses[p]; pause !== undefined && pause.start_s <= until; pause = pauses[++p]) {
+      out.push({ kind: "pause", start_s: pause.start_s, end_s: pause.end_s });
     }
+  };
+  for (const word of words) {
+    take(word.start_s);
     out.push(word);
   }
-  for (; p < pauses.length; p++) out.push({ kind: "pause", start_s: pauses[p].start_s, end_s: pauses[p].end_s });
+  take(Number.POSITIVE_INFINITY);
   return out;
 }
 
@@ -158,10 +162,11 @@ export function segment(tokens: readonly Token[], options: SegmentOptions = DEFA
   let words = 0;
   let nextWord = 0;
   const flush = () => {
-    if (current.length === 0) return;
+    const head = current[0];
+    if (head === undefined) return;
     const first = current.find((t): t is WordToken => t.kind === "word");
     rows.push({
-      start_s: current[0].start_s,
+      start_s: head.start_s,
       end_s: Math.max(...current.map((t) => t.end_s)),
       tokens: current,
       firstWord: first ? first.index : nextWord,

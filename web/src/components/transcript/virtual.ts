@@ -29,7 +29,7 @@ export class RowLayout {
   /** Record a measured height; returns whether it changed anything. */
   setHeight(index: number, height: number): boolean {
     if (index < 0 || index >= this.heights.length || !(height >= 0)) return false;
-    if (Math.abs(this.heights[index] - height) < 0.5) return false;
+    if (Math.abs((this.heights[index] ?? 0) - height) < 0.5) return false;
     this.heights[index] = height;
     this.dirtyFrom = Math.min(this.dirtyFrom, index);
     return true;
@@ -37,8 +37,10 @@ export class RowLayout {
 
   private refresh(): void {
     if (this.dirtyFrom > this.heights.length) return;
+    let offset = this.offsets[this.dirtyFrom] ?? 0;
     for (let i = this.dirtyFrom; i < this.heights.length; i++) {
-      this.offsets[i + 1] = this.offsets[i] + this.heights[i];
+      offset += this.heights[i] ?? 0;
+      this.offsets[i + 1] = offset;
     }
     this.dirtyFrom = this.heights.length + 1;
   }
@@ -46,7 +48,7 @@ export class RowLayout {
   /** Pixels from the top of the list to row `index` (`count` gives the total height). */
   offsetOf(index: number): number {
     this.refresh();
-    return this.offsets[Math.max(0, Math.min(index, this.heights.length))];
+    return this.offsets[Math.max(0, Math.min(index, this.heights.length))] ?? 0;
   }
 
   heightOf(index: number): number {
@@ -66,7 +68,7 @@ export class RowLayout {
     let hi = n - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.offsets[mid] <= offset) lo = mid;
+      if ((this.offsets[mid] ?? 0) <= offset) lo = mid;
       else hi = mid - 1;
     }
     return lo;
