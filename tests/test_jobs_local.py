@@ -73,7 +73,7 @@ def test_job_succeeds_and_running_it_twice_keeps_one_report(database_url: str, t
     assert first.state is JobState.SUCCEEDED and second.state is JobState.SUCCEEDED
     assert after_first.session.state is SessionState.ANALYZED and after_first.session.analyzed_at is not None
     assert after_first.job is not None and after_first.job.progress == 1.0 and after_first.job.stage == "done"
-    assert [r.schema_version for r in after_first.reports] == [1]
+    assert [r.schema_version for r in after_first.reports] == [2]
     assert after_first.reports[0].report["duration_s"] == pytest.approx(1.0, abs=0.1)
     assert len(after_second.reports) == 1 and after_second.reports[0].id == after_first.reports[0].id
     assert after_second.job is not None and after_second.job.attempts == 2

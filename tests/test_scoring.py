@@ -140,8 +140,9 @@ def test_complete_report_adds_scores_without_mutating_input() -> None:
     analysis = synthetic_report(30, video=False)
     report, scores = complete_report(analysis)
     assert "scores" not in analysis
-    assert report["scores"] is scores
-    assert isinstance(report["recommendations"], list)
+    assert report.scores is not None and report.scores.model_dump(mode="json") == scores
+    assert report.scores.dimensions.pace.score == scores["dimensions"]["pace"]["score"]
+    assert isinstance(report.recommendations, list)
     assert metric_value(scores, "overall") == scores["overall"]
     assert metric_value(scores, "pace") == scores["dimensions"]["pace"]["score"]
     assert metric_value(scores, "fillers_per_min") == scores["metrics"]["fillers_per_min"]

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from inference.coaching.evidence import Evidence, join_labels, merge_ranges, where_in_talk
+from inference.report.body import Body
+from inference.report.model import Report
+from inference.report.speech import Span, Speech, TimedText
 
-Report = Mapping[str, Any]
 Params = Mapping[str, Any]
 
 
@@ -35,15 +37,21 @@ def _num(value: Any) -> float | None:
 
 
 def _duration(report: Report) -> float:
-    return _num(report.get("duration_s")) or 0.0
+    return _num(report.duration_s) or 0.0
 
 
-def _speech(report: Report) -> Mapping[str, Any]:
-    return report.get("speech") or {}
+def _speech(report: Report) -> Speech:
+    return report.speech or Speech()
 
 
-def _body(report: Report) -> Mapping[str, Any]:
-    return report.get("body") or {}
+def _body(report: Report) -> Body:
+    return report.body or Body()
+
+
+def _speech_list(report: Report, name: str) -> Sequence[Any]:
+    """The ``speech`` list field ``name`` (a rule's ``source``); empty when the report has no such list."""
+    value = getattr(_speech(report), name, None)
+    return value if isinstance(value, list) else []
 
 
 def _finding(
@@ -69,12 +77,12 @@ def speech_windows(report: Report, params: Params) -> Finding | None:
     metric, threshold = params["metric"], float(params["threshold"])
     above = params.get("direction", "above") == "above"
     hits: list[tuple[float, float, float]] = []
-    for w in _speech(report).get("timeline") or ():
-        value = _num(w.get(metric))
-        if value is None or int(w.get("word_count") or 0) < int(params.get("min_words", 1)):
+    for w in _speech(report).timeline:
+        value = _num(getattr(w, metric, None))
+        if value is None or w.word_count < int(params.get("min_words", 1)):
             continue
         if (value > threshold) if above else (value < threshold):
-            hits.append((float(w["start_s"]), float(w["end_s"]), value))
+            hits.append((w.start_s, w.end_s, value))
     if not hits:
         return None
     merged = merge_ranges([(s, e) for s, e, _ in hits])
@@ -102,15 +110,17 @@ def event_density(report: Report, params: Params) -> Finding | None:
     the densest windows cited), ``max_windows``, ``scale``. Values: ``total``, ``rate``, ``top``
     (most frequent text), ``top_count``, ``moments``.
     """
-    events = [e for e in _speech(report).get(params["source"]) or () if _num(e.get("start_s")) is not None]
-    talk_s = _num(_speech(report).get("speaking_time_s")) or _duration(report)
+    events = [
+        e for e in _speech_list(report, params["source"]) if isinstance(e, TimedText) and _num(e.start_s) is not None
+    ]
+    talk_s = _num(_speech(report).speaking_time_s) or _duration(report)
     if not events or talk_s <= 0:
         return None
     rate = len(events) * 60.0 / talk_s
     if rate < float(params["min_per_min"]) or len(events) < int(params.get("min_count", 1)):
         return None
     window = float(params.get("window_s", 60.0))
-    times = sorted(float(e["start_s"]) for e in events)
+    times = sorted(e.start_s for e in events)
     candidates: list[tuple[int, float]] = []
     j = 0
     for i, t in enumerate(times):
@@ -128,7 +138,7 @@ def event_density(report: Report, params: Params) -> Finding | None:
             chosen.append((first, last + 0.5, count))
         if len(chosen) >= int(params.get("max_windows", 2)):
             break
-    texts = Counter(str(e.get("text", "")).lower() for e in events)
+    texts = Counter(e.text.lower() for e in events)
     top, top_count = texts.most_common(1)[0]
     noun = params.get("noun", "times")
     return _finding(
@@ -149,9 +159,9 @@ def listed_ranges(report: Report, params: Params) -> Finding | None:
     params: ``source``, ``min_s``, ``min_count``, ``scale``. Values: ``longest`` (seconds), ``total``.
     """
     entries = [
-        (float(e["start_s"]), float(e["end_s"]))
-        for e in _speech(report).get(params["source"]) or ()
-        if float(e["end_s"]) - float(e["start_s"]) >= float(params.get("min_s", 0.0))
+        (e.start_s, e.end_s)
+        for e in _speech_list(report, params["source"])
+        if isinstance(e, Span) and e.end_s - e.start_s >= float(params.get("min_s", 0.0))
     ]
     if len(entries) < int(params.get("min_count", 1)):
         return None
@@ -173,13 +183,13 @@ def unbroken_speech(report: Report, params: Params) -> Finding | None:
     params: ``max_s``, ``scale``. Values: ``longest`` (seconds).
     """
     speech = _speech(report)
-    spoken = [w for w in speech.get("timeline") or () if int(w.get("word_count") or 0) > 0]
+    spoken = [w for w in speech.timeline if w.word_count > 0]
     if not spoken:
         return None
-    talk_start, talk_end = float(spoken[0]["start_s"]), float(spoken[-1]["end_s"])
+    talk_start, talk_end = spoken[0].start_s, spoken[-1].end_s
     cuts = [talk_start]
-    for p in sorted(speech.get("pauses") or (), key=lambda p: p["start_s"]):
-        cuts += [float(p["start_s"]), float(p["end_s"])]
+    for p in sorted(speech.pauses, key=lambda p: p.start_s):
+        cuts += [p.start_s, p.end_s]
     cuts.append(talk_end)
     max_s = float(params["max_s"])
     runs = [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts) - 1, 2) if cuts[i + 1] - cuts[i] > max_s]
@@ -204,13 +214,13 @@ def alert_intervals(report: Report, params: Params) -> Finding | None:
     codes = set(params["codes"])
     open_at: dict[str, float] = {}
     ranges: list[tuple[float, float]] = []
-    for a in sorted(_body(report).get("alerts") or (), key=lambda a: a["t_s"]):
-        if a.get("code") not in codes:
+    for a in sorted(_body(report).alerts or (), key=lambda a: a.t_s):
+        if a.code not in codes:
             continue
-        if a.get("state") == "fired":
-            open_at.setdefault(a["code"], float(a["t_s"]))
-        elif a.get("state") == "cleared" and a["code"] in open_at:
-            ranges.append((open_at.pop(a["code"]), float(a["t_s"])))
+        if a.state == "fired":
+            open_at.setdefault(a.code, a.t_s)
+        elif a.state == "cleared" and a.code in open_at:
+            ranges.append((open_at.pop(a.code), a.t_s))
     end = _duration(report)
     ranges += [(start, max(start, end)) for start in open_at.values()]
     return _timed_ranges(report, merge_ranges(ranges, 1.0), params)
@@ -221,15 +231,13 @@ def timeline_labels(report: Report, params: Params) -> Finding | None:
 
     params: ``field``, ``values``, ``min_s``, ``scale``. Values: ``total_s``.
     """
-    entries = list(_body(report).get("timeline") or ())
+    entries = _body(report).timeline
     if not entries:
         return None
-    step = float(entries[1]["t_s"]) - float(entries[0]["t_s"]) if len(entries) > 1 else 0.5
+    step = entries[1].t_s - entries[0].t_s if len(entries) > 1 else 0.5
     wanted = set(params["values"])
     ranges = [
-        (float(e["t_s"]), float(e["t_s"]) + step)
-        for e in entries
-        if e.get("person_visible") and e.get(params["field"]) in wanted
+        (e.t_s, e.t_s + step) for e in entries if e.person_visible and getattr(e, params["field"], None) in wanted
     ]
     return _timed_ranges(report, merge_ranges(ranges, step * 0.5), params)
 
@@ -254,20 +262,18 @@ def repeated_phrases(report: Report, params: Params) -> Finding | None:
 
     Values: ``phrase``, ``total``.
     """
-    phrases = [
-        p for p in _speech(report).get("repeated_phrases") or () if int(p.get("count", 0)) >= params["min_count"]
-    ]
+    phrases = [p for p in _speech(report).repeated_phrases if p.count >= params["min_count"]]
     if not phrases:
         return None
-    best = max(phrases, key=lambda p: int(p["count"]))
-    starts = [float(s) for s in best.get("starts_s") or ()]
+    best = max(phrases, key=lambda p: p.count)
+    starts = list(best.starts_s)
     return _finding(
         report,
         [(s, s) for s in starts],
-        [f"“{best['phrase']}”" for _ in starts],
-        (int(best["count"]) - int(params["min_count"])) / float(params.get("scale", 1.0)),
-        phrase=best["phrase"],
-        total=int(best["count"]),
+        [f"“{best.phrase}”" for _ in starts],
+        (best.count - int(params["min_count"])) / float(params.get("scale", 1.0)),
+        phrase=best.phrase,
+        total=best.count,
     )
 
 

@@ -18,6 +18,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from inference.coaching.detectors import DETECTORS, Finding
+from inference.report.model import Report
+from inference.report.upgrade import load_report
 
 RULES_PATH = Path(__file__).with_name("rules.json")
 
@@ -86,13 +88,15 @@ def _tip(rule: Rule, finding: Finding, dimension_score: float | None) -> dict[st
 
 
 def recommend(
-    report: Mapping[str, Any], scores: Mapping[str, Any] | None = None, rules: RuleSet | None = None
+    report: Report | Mapping[str, Any], scores: Mapping[str, Any] | None = None, rules: RuleSet | None = None
 ) -> list[dict[str, Any]]:
     """Prioritised tips for one analysis report, best first, each with ``rank`` (1 = most important),
     ``advice``, ``exercise`` and a non-empty ``evidence`` list (``start_s``, ``end_s``, ``at``, ``detail``).
 
-    ``scores`` is the report's ``scores`` section (weights tips towards weak dimensions); optional.
+    ``scores`` is the report's ``scores`` section (weights tips towards weak dimensions); optional. ``report``
+    may be a stored report dict of any version.
     """
+    report = load_report(report)
     rules = rules or RuleSet.default()
     dims = (scores or {}).get("dimensions") or {}
     tips: list[dict[str, Any]] = []

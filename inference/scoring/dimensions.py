@@ -19,13 +19,13 @@ report has no data for the dimension (no audio track, no speech, no video, no pe
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from inference.report.body import Body, BodySample
+from inference.report.speech import Speech
 from inference.scoring.config import Band, ScoringConfig
-
-Section = Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -69,11 +69,11 @@ def _finite(value: Any) -> float | None:
     return float(value)
 
 
-def speech_unavailable(speech: Section | None, config: ScoringConfig) -> str | None:
+def speech_unavailable(speech: Speech | None, config: ScoringConfig) -> str | None:
     """Why the speech dimensions cannot be scored, or None when they can."""
     if speech is None:
         return "no audio track analysed"
-    words = int(speech.get("word_count") or 0)
+    words = speech.word_count
     if words == 0:
         return "no speech detected"
     if words < config.min_words:
@@ -81,13 +81,13 @@ def speech_unavailable(speech: Section | None, config: ScoringConfig) -> str | N
     return None
 
 
-def body_unavailable(body: Section | None, config: ScoringConfig) -> str | None:
+def body_unavailable(body: Body | None, config: ScoringConfig) -> str | None:
     """Why the body dimensions cannot be scored, or None when they can."""
     if body is None:
         return "no video analysed (audio-only recording)"
-    if not body.get("frames_analyzed"):
+    if not body.frames_analyzed:
         return "no video frames analysed"
-    visible = sum(1 for e in body.get("timeline") or () if e.get("person_visible"))
+    visible = len(_visible_entries(body))
     if visible == 0:
         return "no person visible in the video"
     if visible < config.min_visible_entries:
@@ -95,41 +95,36 @@ def body_unavailable(body: Section | None, config: ScoringConfig) -> str | None:
     return None
 
 
-def score_pace(speech: Section, config: ScoringConfig) -> DimensionScore:
+def score_pace(speech: Speech, config: ScoringConfig) -> DimensionScore:
     """Pace from ``speech.wpm`` and the per-window ``wpm`` of ``speech.timeline``."""
     cfg = config.pace
-    wpm = _finite(speech.get("wpm"))
+    wpm = _finite(speech.wpm)
     if wpm is None or wpm <= 0:
         return DimensionScore(None, unit="wpm", reason="no measurable pace")
     overall = trapezoid(wpm, cfg)
-    windows = [
-        v
-        for w in speech.get("timeline") or ()
-        if (v := _finite(w.get("wpm"))) is not None and int(w.get("word_count") or 0) >= cfg.min_window_words
-    ]
+    windows = [v for w in speech.timeline if (v := _finite(w.wpm)) is not None and w.word_count >= cfg.min_window_words]
     if windows and cfg.window_share > 0:
         steady = sum(trapezoid(v, cfg) for v in windows) / len(windows)
         overall = (1 - cfg.window_share) * overall + cfg.window_share * steady
     return DimensionScore(100 * overall, wpm, "wpm")
 
 
-def fillers_per_minute(speech: Section, config: ScoringConfig) -> float:
+def fillers_per_minute(speech: Speech, config: ScoringConfig) -> float:
     """Weighted fillers per minute of talk (lexical fillers count ``lexical_weight`` each)."""
-    stats = speech.get("filler_stats") or {}
     minutes = _talk_minutes(speech)
     if minutes <= 0:
         return 0.0
-    fillers = int(stats.get("count") or len(speech.get("fillers") or ()))
-    lexical = len(speech.get("lexical_fillers") or ())
+    fillers = speech.filler_stats.count or len(speech.fillers)
+    lexical = len(speech.lexical_fillers)
     return (fillers + config.fillers.lexical_weight * lexical) / minutes
 
 
-def _talk_minutes(speech: Section) -> float:
-    talk_s = _finite(speech.get("speaking_time_s")) or 0.0
+def _talk_minutes(speech: Speech) -> float:
+    talk_s = _finite(speech.speaking_time_s) or 0.0
     return talk_s / 60.0
 
 
-def score_fillers(speech: Section, config: ScoringConfig) -> DimensionScore:
+def score_fillers(speech: Speech, config: ScoringConfig) -> DimensionScore:
     """Fillers from ``speech.filler_stats.count``, ``speech.lexical_fillers`` and ``speech.speaking_time_s``."""
     if _talk_minutes(speech) <= 0:
         return DimensionScore(None, unit="per min", reason="no talk span")
@@ -138,61 +133,59 @@ def score_fillers(speech: Section, config: ScoringConfig) -> DimensionScore:
     return DimensionScore(100 * ramp(rate, cfg.zero_per_min, cfg.full_per_min), rate, "per min")
 
 
-def score_pauses(speech: Section, config: ScoringConfig) -> DimensionScore:
+def score_pauses(speech: Speech, config: ScoringConfig) -> DimensionScore:
     """Pauses from ``speech.pauses``, ``speech.long_silences`` and ``speech.speaking_time_s``."""
-    talk_s = _finite(speech.get("speaking_time_s")) or 0.0
+    talk_s = _finite(speech.speaking_time_s) or 0.0
     if talk_s < config.min_speaking_s_for_pauses:
         return DimensionScore(None, unit="per min", reason=f"talk too short to judge pausing ({talk_s:.0f} s)")
-    per_min = len(speech.get("pauses") or ()) * 60.0 / talk_s
-    long_count = len(speech.get("long_silences") or ())
+    per_min = len(speech.pauses) * 60.0 / talk_s
+    long_count = len(speech.long_silences)
     penalty = config.pauses.long_silence_penalty * long_count * 300.0 / talk_s
     return DimensionScore(max(0.0, 100 * trapezoid(per_min, config.pauses) - penalty), per_min, "per min")
 
 
-def score_volume(speech: Section, config: ScoringConfig) -> DimensionScore:
+def score_volume(speech: Speech, config: ScoringConfig) -> DimensionScore:
     """Volume from ``speech.volume_dbfs`` and ``speech.volume.clipped_ratio``."""
-    level = _finite(speech.get("volume_dbfs"))
+    level = _finite(speech.volume_dbfs)
     if level is None:
         return DimensionScore(None, unit="dBFS", reason="no speech level measured")
-    clipped = _finite((speech.get("volume") or {}).get("clipped_ratio")) or 0.0
+    clipped = _finite(speech.volume.clipped_ratio if speech.volume else None) or 0.0
     clip_factor = ramp(clipped, config.volume.clipped_ratio_zero, 0.0)
     return DimensionScore(100 * trapezoid(level, config.volume) * clip_factor, level, "dBFS")
 
 
-def score_vocal_variety(speech: Section, config: ScoringConfig) -> DimensionScore:
+def score_vocal_variety(speech: Speech, config: ScoringConfig) -> DimensionScore:
     """Vocal variety from ``speech.pitch_variation_st`` and ``speech.volume.variation_db``."""
     cfg = config.vocal_variety
-    spread = _finite(speech.get("pitch_variation_st"))
+    spread = _finite(speech.pitch_variation_st)
     if spread is None:
         return DimensionScore(None, unit="st", reason="no voiced speech to measure pitch")
     pitch = ramp(spread, cfg.zero_st, cfg.full_st)
-    loud_var = _finite((speech.get("volume") or {}).get("variation_db"))
+    loud_var = _finite(speech.volume.variation_db if speech.volume else None)
     if loud_var is None:
         return DimensionScore(100 * pitch, spread, "st")
     loud = ramp(loud_var, cfg.flat_db, cfg.lively_db)
     return DimensionScore(100 * (cfg.pitch_share * pitch + (1 - cfg.pitch_share) * loud), spread, "st")
 
 
-def _visible_entries(body: Section) -> list[Mapping[str, Any]]:
-    return [e for e in body.get("timeline") or () if e.get("person_visible")]
+def _visible_entries(body: Body) -> list[BodySample]:
+    return [e for e in body.timeline if e.person_visible]
 
 
-def _mean_credit(
-    entries: Sequence[Mapping[str, Any]], credit: Callable[[Mapping[str, Any]], float | None]
-) -> float | None:
+def _mean_credit(entries: Sequence[BodySample], credit: Callable[[BodySample], float | None]) -> float | None:
     values = [c for e in entries if (c := credit(e)) is not None]
     return sum(values) / len(values) if values else None
 
 
-def posture_credit(entry: Mapping[str, Any], config: ScoringConfig) -> float | None:
+def posture_credit(entry: BodySample, config: ScoringConfig) -> float | None:
     """0..1 for one visible body-timeline entry (label credit, else geometry); None without any measure."""
     cfg = config.posture
-    label = entry.get("posture")
-    if isinstance(label, str) and label in cfg.label_credit:
+    label = entry.posture
+    if label is not None and label in cfg.label_credit:
         return cfg.label_credit[label]
-    tilt = _finite(entry.get("shoulder_tilt_deg"))
-    head = _finite(entry.get("head_tilt_deg"))
-    sway = _finite(entry.get("sway"))
+    tilt = _finite(entry.shoulder_tilt_deg)
+    head = _finite(entry.head_tilt_deg)
+    sway = _finite(entry.sway)
     if tilt is None and head is None:
         return None
     good = (
@@ -203,16 +196,16 @@ def posture_credit(entry: Mapping[str, Any], config: ScoringConfig) -> float | N
     return 1.0 if good else 0.0
 
 
-def gesture_credit(entry: Mapping[str, Any], config: ScoringConfig) -> float | None:
+def gesture_credit(entry: BodySample, config: ScoringConfig) -> float | None:
     """0..1 for one visible body-timeline entry (label credit, else activity and fidgeting)."""
     cfg = config.gestures
-    label = entry.get("gesture")
-    if isinstance(label, str) and label in cfg.label_credit:
+    label = entry.gesture
+    if label is not None and label in cfg.label_credit:
         return cfg.label_credit[label]
-    activity = _finite(entry.get("gesture_activity"))
+    activity = _finite(entry.gesture_activity)
     if activity is None:
         return None
-    fidget = _finite(entry.get("fidgeting"))
+    fidget = _finite(entry.fidgeting)
     if fidget is not None and fidget > cfg.max_fidgeting:
         return 0.0
     band = Band(
@@ -224,7 +217,7 @@ def gesture_credit(entry: Mapping[str, Any], config: ScoringConfig) -> float | N
     return trapezoid(activity, band)
 
 
-def score_posture(body: Section, config: ScoringConfig) -> DimensionScore:
+def score_posture(body: Body, config: ScoringConfig) -> DimensionScore:
     """Posture over the visible entries of ``body.timeline``; value = share of entries with full credit."""
     entries = _visible_entries(body)
     credits = [c for e in entries if (c := posture_credit(e, config)) is not None]
@@ -234,43 +227,43 @@ def score_posture(body: Section, config: ScoringConfig) -> DimensionScore:
     return DimensionScore(100 * sum(credits) / len(credits), good, "share")
 
 
-def score_gestures(body: Section, config: ScoringConfig) -> DimensionScore:
+def score_gestures(body: Body, config: ScoringConfig) -> DimensionScore:
     """Gestures over the visible entries of ``body.timeline``; value = mean gesture activity."""
     entries = _visible_entries(body)
     mean = _mean_credit(entries, lambda e: gesture_credit(e, config))
     if mean is None:
         return DimensionScore(None, unit="sw/s", reason="no gestures measured")
-    activity = [v for e in entries if (v := _finite(e.get("gesture_activity"))) is not None]
+    activity = [v for e in entries if (v := _finite(e.gesture_activity)) is not None]
     value = sum(activity) / len(activity) if activity else None
     return DimensionScore(100 * mean, value, "sw/s")
 
 
-def score_facing(body: Section, config: ScoringConfig) -> DimensionScore:
+def score_facing(body: Body, config: ScoringConfig) -> DimensionScore:
     """Share of visible ``body.timeline`` entries with ``facing_camera`` true."""
-    flags = [bool(e["facing_camera"]) for e in _visible_entries(body) if e.get("facing_camera") is not None]
+    flags = [e.facing_camera for e in _visible_entries(body) if e.facing_camera is not None]
     if not flags:
         return DimensionScore(None, unit="share", reason="head orientation not measured")
     share = sum(flags) / len(flags)
     return DimensionScore(100 * share, share, "share")
 
 
-def score_framing(body: Section, config: ScoringConfig) -> DimensionScore:
+def score_framing(body: Body, config: ScoringConfig) -> DimensionScore:
     """Share of all ``body.timeline`` entries framed ``ok`` (out of frame counts as badly framed)."""
-    entries = list(body.get("timeline") or ())
+    entries = body.timeline
     if not entries:
         return DimensionScore(None, unit="share", reason="no video timeline")
-    share = sum(e.get("framing") == "ok" for e in entries) / len(entries)
+    share = sum(e.framing == "ok" for e in entries) / len(entries)
     return DimensionScore(100 * share, share, "share")
 
 
-SPEECH_SCORERS: dict[str, Callable[[Section, ScoringConfig], DimensionScore]] = {
+SPEECH_SCORERS: dict[str, Callable[[Speech, ScoringConfig], DimensionScore]] = {
     "pace": score_pace,
     "fillers": score_fillers,
     "pauses": score_pauses,
     "volume": score_volume,
     "vocal_variety": score_vocal_variety,
 }
-BODY_SCORERS: dict[str, Callable[[Section, ScoringConfig], DimensionScore]] = {
+BODY_SCORERS: dict[str, Callable[[Body, ScoringConfig], DimensionScore]] = {
     "posture": score_posture,
     "gestures": score_gestures,
     "facing": score_facing,

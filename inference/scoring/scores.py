@@ -6,6 +6,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from inference.report.model import Report
+from inference.report.upgrade import load_report
 from inference.scoring.config import DIMENSIONS, ScoringConfig
 from inference.scoring.dimensions import (
     BODY_SCORERS,
@@ -45,11 +47,11 @@ def weighted_overall(dimensions: Mapping[str, float | None], weights: Mapping[st
     return sum(s * w for s, w in pairs) / total
 
 
-def score_dimensions(report: Mapping[str, Any], config: ScoringConfig) -> dict[str, DimensionScore]:
+def score_dimensions(report: Report, config: ScoringConfig) -> dict[str, DimensionScore]:
     """Every dimension of :data:`~inference.scoring.config.DIMENSIONS` for one analysis report."""
     out: dict[str, DimensionScore] = {}
-    speech = report.get("speech")
-    body = report.get("body")
+    speech = report.speech
+    body = report.body
     speech_reason = speech_unavailable(speech, config)
     body_reason = body_unavailable(body, config)
     for name, speech_scorer in SPEECH_SCORERS.items():
@@ -66,22 +68,22 @@ def score_dimensions(report: Mapping[str, Any], config: ScoringConfig) -> dict[s
 
 
 def report_metrics(
-    report: Mapping[str, Any], dims: Mapping[str, DimensionScore], config: ScoringConfig
+    report: Report, dims: Mapping[str, DimensionScore], config: ScoringConfig
 ) -> dict[str, float | None]:
     """Flat metrics of one report (what goals, trends and CSV exports use); None where not measured."""
-    speech = report.get("speech") or {}
-    has_speech = speech_unavailable(report.get("speech"), config) is None
-    has_body = body_unavailable(report.get("body"), config) is None
+    speech = report.speech
+    has_speech = speech is not None and speech_unavailable(speech, config) is None
+    has_body = body_unavailable(report.body, config) is None
 
     def dim_value(name: str) -> float | None:
         return dims[name].value if name in dims else None
 
     metrics: dict[str, float | None] = {
-        "duration_s": _num(report.get("duration_s")),
+        "duration_s": _num(report.duration_s),
         "wpm": dim_value("pace") if has_speech else None,
-        "fillers_per_min": round(fillers_per_minute(speech, config), 3) if has_speech else None,
+        "fillers_per_min": round(fillers_per_minute(speech, config), 3) if speech and has_speech else None,
         "pauses_per_min": dim_value("pauses") if has_speech else None,
-        "long_silences": float(len(speech.get("long_silences") or ())) if has_speech else None,
+        "long_silences": float(len(speech.long_silences)) if speech and has_speech else None,
         "volume_dbfs": dim_value("volume") if has_speech else None,
         "pitch_variation_st": dim_value("vocal_variety") if has_speech else None,
         "upright_ratio": dim_value("posture") if has_body else None,
@@ -98,10 +100,12 @@ def _num(value: Any) -> float | None:
     return float(value)
 
 
-def score_report(report: Mapping[str, Any], config: ScoringConfig | None = None) -> dict[str, Any]:
-    """The ``scores`` section: ``overall``, ``dimensions`` (score/value/unit/reason each), ``excluded``
-    (dimension → reason), ``weights`` and ``metrics``. Scores are 0–100, rounded to 0.1."""
+def score_report(report: Report | Mapping[str, Any], config: ScoringConfig | None = None) -> dict[str, Any]:
+    """The ``scores`` section (JSON form of :class:`~inference.report.scores.Scores`) of a report of any stored
+    version: ``overall``, ``dimensions`` (score/value/unit/reason each), ``excluded`` (dimension → reason),
+    ``weights`` and ``metrics``. Scores are 0–100, rounded to 0.1."""
     config = config or ScoringConfig.default()
+    report = load_report(report)
     dims = score_dimensions(report, config)
     overall = weighted_overall({d: s.score for d, s in dims.items()}, config.weights)
     return {

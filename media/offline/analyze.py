@@ -1,8 +1,9 @@
-"""Analyse a recorded talk post hoc: ``analyze_file(path) -> report dict`` (JSON-serialisable, versioned).
+"""Analyse a recorded talk post hoc: ``analyze_report(path) -> Report`` (the typed, versioned report of
+:mod:`inference.report`); ``analyze_file(path)`` returns the same report as a JSON-ready dict.
 
 The function is synchronous, loads models lazily and keeps them in an :class:`AnalysisModels` object, so a
 CLI runs it once while a worker process (process pool, Celery) keeps one :class:`AnalysisModels` per process
-via :func:`worker_models` and calls :func:`analyze_file` per job. It imports TensorFlow (acoustic filler
+via :func:`worker_models` and calls :func:`analyze_report` per job. It imports TensorFlow (acoustic filler
 model), torch and MediaPipe when the corresponding stage runs: never call it in the server/media process that
 runs aiortc (see FACTS.md) — run it in a worker or the CLI.
 """
@@ -19,13 +20,19 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from inference.report.body import Body
+from inference.report.model import SCHEMA_VERSION, Generator, ModelInfo, Report, Source, Timing
+from inference.report.speech import Speech
+from inference.report.upgrade import dump_report
 from inference.speech.filler_fusion import FusionSettings
 from media.offline.body import BodyOptions, BodyReportBuilder
 from media.offline.decode import MediaInfo, decode_audio, iter_video_frames, probe
 from media.offline.errors import ModelsMissing
+from media.offline.provenance import weights_info, whisper_info
 from media.offline.speech import SpeechOptions, analyze_voice, build_speech_section, speech_seconds
 
-SCHEMA_VERSION = 1
+__all__ = ["SCHEMA_VERSION", "AnalysisModels", "AnalysisOptions", "analyze_file", "analyze_report", "worker_models"]
+
 DEFAULT_MODELS_DIR = Path("var/models")
 MIN_SPEECH_FOR_ASR_S = 0.5
 """Below this much VAD speech the file is treated as having no speech (Whisper only hallucinates there)."""
@@ -82,6 +89,8 @@ class AnalysisModels:
         self._classifier: Any = None
         self._classifier_tried = False
         self.warnings: list[str] = []
+        self.infos: dict[str, ModelInfo] = {}
+        """Provenance of each model loaded so far (name → :class:`ModelInfo`, weights hashed once)."""
 
     @property
     def whisper_dir(self) -> Path:
@@ -102,6 +111,8 @@ class AnalysisModels:
                 )
             except FileNotFoundError as exc:
                 raise ModelsMissing(str(exc)) from exc
+            w = self._whisper
+            self.infos["whisper"] = whisper_info(w.model_dir, f"{w.compute_type}, {w.device}, beam {w.beam_size}")
         return self._whisper
 
     def acoustic(self) -> Any | None:
@@ -109,9 +120,10 @@ class AnalysisModels:
         if not self._acoustic_tried:
             self._acoustic_tried = True
             try:
-                from inference.speech.filler_acoustic import AcousticFillerDetector
+                from inference.speech.filler_acoustic import DEFAULT_MODEL_PATH, AcousticFillerDetector
 
                 self._acoustic = AcousticFillerDetector.load(threads=self.options.cpu_threads)
+                self.infos["filler_cnn"] = weights_info("filler_cnn", DEFAULT_MODEL_PATH)
             except (ImportError, FileNotFoundError, OSError, ValueError) as exc:
                 self.warnings.append(f"acoustic filler detector unavailable: {exc}")
         return self._acoustic
@@ -121,20 +133,24 @@ class AnalysisModels:
         from inference.assets.pose_models import bundle_path
         from inference.pose.mediapipe_estimator import MediaPipePoseEstimator
 
+        path = bundle_path(self.options.pose_variant, self.models_dir)
         try:
-            return MediaPipePoseEstimator(bundle_path(self.options.pose_variant, self.models_dir), "video")
+            estimator = MediaPipePoseEstimator(path, "video")
         except FileNotFoundError as exc:
             raise ModelsMissing(str(exc)) from exc
+        self.infos["pose"] = weights_info("pose", path, "mediapipe, video mode")
+        return estimator
 
     def classifier(self) -> Any | None:
         """The PyTorch posture/gesture classifier, or None (with a warning) when its weights are missing."""
         if not self._classifier_tried:
             self._classifier_tried = True
             try:
-                from inference.body.classifier import BodyClassifier
+                from inference.body.classifier import DEFAULT_WEIGHTS, BodyClassifier
 
                 device = "cpu" if self.options.device == "cpu" else "auto"
                 self._classifier = BodyClassifier.load(device=device, num_threads=self.options.cpu_threads)
+                self.infos["body_classifier"] = weights_info("body_classifier", DEFAULT_WEIGHTS)
             except (ImportError, FileNotFoundError, OSError, RuntimeError, KeyError) as exc:
                 self.warnings.append(f"posture/gesture classifier unavailable: {exc}")
         return self._classifier
@@ -210,12 +226,26 @@ def analyze_file(
     models: AnalysisModels | None = None,
     info: MediaInfo | None = None,
 ) -> dict[str, Any]:
-    """Analyse one audio or video file and return the report (``schema_version`` 1).
+    """:func:`analyze_report` as the JSON-ready dict (what ``podium analyze --json`` prints)."""
+    return dump_report(analyze_report(path, models_dir, options, progress, models=models, info=info))
+
+
+def analyze_report(
+    path: Path | str,
+    models_dir: Path = DEFAULT_MODELS_DIR,
+    options: AnalysisOptions | None = None,
+    progress: ProgressCallback | None = None,
+    *,
+    models: AnalysisModels | None = None,
+    info: MediaInfo | None = None,
+) -> Report:
+    """Analyse one audio or video file and return the :class:`~inference.report.model.Report` (not yet scored).
 
     Raises :class:`~media.offline.errors.MediaFileError` subclasses for unreadable files and
     :class:`ModelsMissing` when a required model has not been prepared. Pass ``info`` from an earlier
     :func:`~media.offline.decode.probe` to skip the second scan. Optional models (acoustic filler
-    detector, body classifier) that are missing only add a line to ``warnings``.
+    detector, body classifier) that are missing only add a line to ``warnings``. ``models`` lists the
+    models that produced the report, with the SHA-256 of their weights.
     """
     options = options or (models.options if models is not None else AnalysisOptions())
     models = models or AnalysisModels(models_dir, options)
@@ -225,29 +255,33 @@ def analyze_file(
     tracker.stage("probe")
     tracker.done("probe")
     warnings_before = len(models.warnings)
-    report: dict[str, Any] = {
-        "schema_version": SCHEMA_VERSION,
-        "generator": {"name": "podium", "version": _package_version()},
-        "source": {"file": Path(path).name, **info.to_dict()},
-        "duration_s": round(info.duration_s, 3),
-        "has_audio": info.has_audio,
-        "has_video": info.has_video,
-        "speech": None,
-        "body": None,
-    }
-    model_info: dict[str, Any] = {}
+    speech: Speech | None = None
+    body: Body | None = None
+    used: list[ModelInfo] = []
     if options.speech and info.has_audio:
-        report["speech"], model_info["speech"] = _analyze_speech(info, options, models, tracker)
+        speech, speech_models = _analyze_speech(info, options, models, tracker)
+        used += speech_models
     if options.body and info.has_video:
-        report["body"], model_info["body"] = _analyze_body(info, options, models, tracker)
+        body, body_models = _analyze_body(info, options, models, tracker)
+        used += body_models
     elapsed = time.perf_counter() - started
-    report["models"] = model_info
-    report["timing"] = {
-        "analysis_s": round(elapsed, 3),
-        "real_time_factor": round(elapsed / info.duration_s, 4) if info.duration_s > 0 else None,
-        "stages_s": tracker.timings,
-    }
-    report["warnings"] = models.warnings[warnings_before:] if warnings_before < len(models.warnings) else []
+    report = Report(
+        schema_version=SCHEMA_VERSION,
+        generator=Generator(name="podium", version=_package_version()),
+        source=Source.model_validate({"file": Path(path).name, **info.to_dict()}),
+        duration_s=round(info.duration_s, 3),
+        has_audio=info.has_audio,
+        has_video=info.has_video,
+        speech=speech,
+        body=body,
+        models=used,
+        timing=Timing(
+            analysis_s=round(elapsed, 3),
+            real_time_factor=round(elapsed / info.duration_s, 4) if info.duration_s > 0 else None,
+            stages_s=tracker.timings,
+        ),
+        warnings=models.warnings[warnings_before:],
+    )
     if progress is not None:
         progress("done", 1.0)
     return report
@@ -255,7 +289,7 @@ def analyze_file(
 
 def _analyze_speech(
     info: MediaInfo, options: AnalysisOptions, models: AnalysisModels, tracker: _Progress
-) -> tuple[dict[str, Any], dict[str, Any]]:
+) -> tuple[Speech, list[ModelInfo]]:
     samples = decode_audio(info, tracker.stage("decode_audio"))
     tracker.done("decode_audio")
     speech_options = SpeechOptions(
@@ -267,6 +301,7 @@ def _analyze_speech(
     voice = analyze_voice(samples, speech_options)
     tracker.done("voice")
     whisper = models.whisper()
+    used = [models.infos["whisper"]]
     report_fraction = tracker.stage("transcribe")
     if speech_seconds(voice) >= MIN_SPEECH_FOR_ASR_S:
         words = whisper.transcribe_samples(samples, progress=report_fraction)
@@ -279,21 +314,21 @@ def _analyze_speech(
         detector = models.acoustic()
         if detector is not None:
             acoustic = detector.detect(np.ascontiguousarray(samples, dtype=np.float32))
+            used.append(models.infos["filler_cnn"])
         tracker.done("acoustic_fillers")
     duration = max(info.duration_s, len(samples) / 16_000)
     section = build_speech_section(words, acoustic, voice, duration, speech_options)
-    model_info = {
-        "asr": f"{whisper.model_dir.name} ({whisper.compute_type}, {whisper.device}, beam {whisper.beam_size})",
-        "acoustic_fillers": acoustic is not None,
-    }
-    return section, model_info
+    return Speech.model_validate(section), used
 
 
 def _analyze_body(
     info: MediaInfo, options: AnalysisOptions, models: AnalysisModels, tracker: _Progress
-) -> tuple[dict[str, Any], dict[str, Any]]:
+) -> tuple[Body, list[ModelInfo]]:
     estimator = models.pose_estimator()
+    used = [models.infos["pose"]]
     classifier = models.classifier() if options.body_classifier else None
+    if classifier is not None:
+        used.append(models.infos["body_classifier"])
     builder = BodyReportBuilder(classifier, BodyOptions(timeline_hz=options.body_timeline_hz))
     report_fraction = tracker.stage("body")
     try:
@@ -302,5 +337,4 @@ def _analyze_body(
     finally:
         estimator.close()
     tracker.done("body")
-    model_info = {"pose": f"mediapipe pose_landmarker_{options.pose_variant}", "classifier": classifier is not None}
-    return builder.build(info.duration_s), model_info
+    return Body.model_validate(builder.build(info.duration_s)), used

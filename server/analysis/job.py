@@ -29,6 +29,8 @@ from typing import Any, Self, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from inference.report.model import Report
+from inference.report.upgrade import dump_report, load_report
 from server.settings import Settings
 from storage.blobs import InvalidBlobKey, LocalBlobStore
 from storage.database import create_engine, session_factory
@@ -40,8 +42,9 @@ from storage.session_states import ALLOWED_TRANSITIONS
 DEFAULT_ANALYZER = "server.analysis.job:analyze_recording"
 
 ProgressCallback = Callable[[str, float], None]
-Analyzer = Callable[[Path, Path, dict[str, Any], ProgressCallback], dict[str, Any]]
-"""``analyzer(recording_path, models_dir, options, progress) -> report`` (``schema_version`` inside)."""
+Analyzer = Callable[[Path, Path, dict[str, Any], ProgressCallback], Report | Mapping[str, Any]]
+"""``analyzer(recording_path, models_dir, options, progress) -> report``: a :class:`Report` or a report dict
+of any stored ``schema_version`` (read with :func:`~inference.report.upgrade.load_report`)."""
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -88,29 +91,26 @@ class JobResult:
     error: str | None = None
 
 
-def analyze_recording(
-    path: Path, models_dir: Path, options: dict[str, Any], progress: ProgressCallback
-) -> dict[str, Any]:
-    """The default analyser: :func:`media.offline.analyze.analyze_file` with this process's cached models."""
-    from media.offline.analyze import AnalysisOptions, analyze_file, worker_models
+def analyze_recording(path: Path, models_dir: Path, options: dict[str, Any], progress: ProgressCallback) -> Report:
+    """The default analyser: :func:`media.offline.analyze.analyze_report` with this process's cached models."""
+    from media.offline.analyze import AnalysisOptions, analyze_report, worker_models
 
     parsed = AnalysisOptions(**options)
-    return analyze_file(path, models_dir, parsed, progress, models=worker_models(models_dir, parsed))
+    return analyze_report(path, models_dir, parsed, progress, models=worker_models(models_dir, parsed))
 
 
-def score_report(analysis: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The report with scores and recommendations, and the scores; the raw analysis while scoring is absent."""
+def score_report(analysis: Report | Mapping[str, Any]) -> tuple[Report, dict[str, Any]]:
+    """The typed report with scores and recommendations, and the scores (JSON form); when scoring fails, the
+    analysis without scores and a warning saying why."""
+    from inference.scoring.pipeline import complete_report
+
+    report = load_report(analysis)
     try:
-        from inference.scoring.pipeline import complete_report
-    except ImportError:
-        return analysis, {}
-    try:
-        return complete_report(analysis)
+        return complete_report(report)
     except Exception as exc:
         log.exception("scoring failed; storing the analysis without scores")
-        report = dict(analysis)
-        report["warnings"] = [*report.get("warnings", []), f"scoring failed: {type(exc).__name__}: {exc}"]
-        return report, {}
+        warning = f"scoring failed: {type(exc).__name__}: {exc}"
+        return report.model_copy(update={"warnings": [*report.warnings, warning]}), {}
 
 
 def load_analyzer(spec: str) -> Analyzer:
@@ -250,10 +250,9 @@ async def _start(factory: async_sessionmaker, blob_dir: Path, session_id: str, b
     return path
 
 
-async def _store(factory: async_sessionmaker, session_id: str, report: dict[str, Any], scores: dict[str, Any]) -> None:
+async def _store(factory: async_sessionmaker, session_id: str, report: Report, scores: dict[str, Any]) -> None:
     async with factory() as db:
-        version = int(report.get("schema_version", 1))
-        await ReportRepository(db).upsert(session_id, version, report, scores)
+        await ReportRepository(db).upsert(session_id, report.schema_version, dump_report(report), scores)
         await JobRepository(db).finish(session_id, JobState.SUCCEEDED)
         session = await SessionRepository(db).get(session_id)
         if session is not None:
