@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from inference.body.live import Labeler, LiveBodyAnalyzer, LiveBodyUpdate
+from inference.orphans import exit_with_parent
 from inference.pose.types import PoseResult
 from inference.speech.types import SpeechAnalyzer, Utterance, Word
 from media.config import MediaConfig
@@ -51,6 +52,7 @@ def _load_labeler() -> Labeler | None:
 def pose_worker_init(model_path: str) -> None:
     """Pose pool initializer (runs in the worker): the estimator and, when its weights exist, the classifier."""
     global _labeler
+    exit_with_parent()
     _block_tensorflow()
     from inference.pose.worker import init_pose_worker
 
@@ -94,6 +96,7 @@ def tensorflow_loaded_in_worker() -> bool:
 def speech_worker_init(factory: SpeechFactory) -> None:
     """Speech pool initializer: build the analyser once per worker."""
     global _speech
+    exit_with_parent()
     _block_tensorflow()
     _speech = factory()
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from inference.asr.whisper import Device, WhisperSpeechAnalyzer
+from inference.orphans import exit_with_parent
 from inference.speech.types import Utterance, Word
 
 _ANALYZER: WhisperSpeechAnalyzer | None = None
@@ -28,6 +29,7 @@ def init_asr_worker(
 ) -> None:
     """Load the model once per worker process (use as the pool's ``initializer``)."""
     global _ANALYZER
+    exit_with_parent()
     _ANALYZER = WhisperSpeechAnalyzer(
         model_dir, device=device, compute_type=compute_type, beam_size=beam_size, cpu_threads=cpu_threads
     )

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from inference.orphans import exit_with_parent
 from inference.pose.mediapipe_estimator import MediaPipePoseEstimator, RunningMode
 from inference.pose.mediapipe_import import tensorflow_loaded
 from inference.pose.types import PoseResult
@@ -70,6 +71,7 @@ _state: _WorkerState | None = None
 def init_pose_worker(model_path: str | Path, running_mode: RunningMode = "video", max_streams: int = 8) -> None:
     """Process-pool initializer: remember the model and load it eagerly for the default stream."""
     global _state
+    exit_with_parent()
     if _state is not None:
         _state.close()
     _state = _WorkerState(_WorkerConfig(Path(model_path), running_mode, max_streams))

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from aiohttp import web
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from inference.orphans import exit_with_parent
 from server.analysis.job import JobConfig, JobResult, TransientJobError, fail_job_async, run_analysis_job
 from server.errors import ApiError, Conflict
 from server.keys import DB, SETTINGS
@@ -55,7 +56,9 @@ class LocalJobRunner:
         self._tasks: set[asyncio.Task[None]] = set()
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self._workers, mp_context=multiprocessing.get_context("spawn"))
+        return ProcessPoolExecutor(
+            self._workers, mp_context=multiprocessing.get_context("spawn"), initializer=exit_with_parent
+        )
 
     async def submit(self, session_id: str) -> None:
         future = asyncio.get_running_loop().run_in_executor(self._pool, self._job, self._config, session_id)
