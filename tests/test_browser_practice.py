@@ -3,41 +3,16 @@
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from aiohttp.test_utils import TestClient
 
 from tests import browser_support
 
 WEB_DIR = Path(__file__).resolve().parents[1] / "web"
-
-
-async def test_page_and_every_imported_module_are_served(client: TestClient) -> None:
-    response = await client.get("/")
-    assert response.status == 200
-    html = await response.text()
-    entry = re.search(r'<script type="module" src="(/web/[^"]+)"', html)
-    assert entry is not None
-    assert 'href="/web/style.css"' in html
-    pending, seen = [entry.group(1)], set()
-    while pending:
-        path = pending.pop()
-        seen.add(path)
-        asset = await client.get(path)
-        assert asset.status == 200, path
-        assert "javascript" in asset.headers["Content-Type"], path
-        source = await asset.text()
-        for name in re.findall(r'from "\./([\w.-]+\.js)"', source):
-            if f"/web/{name}" not in seen:
-                pending.append(f"/web/{name}")
-    assert seen == {f"/web/{p.name}" for p in WEB_DIR.glob("*.js")}
-    css = await client.get("/web/style.css")
-    assert css.status == 200
 
 
 def test_feedback_values_are_formatted_with_units() -> None:

@@ -1,0 +1,1 @@
+export function PracticePage() { return <h1>Practice</h1>; }

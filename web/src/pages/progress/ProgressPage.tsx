@@ -1,0 +1,1 @@
+export function ProgressPage() { return <h1>Progress</h1>; }

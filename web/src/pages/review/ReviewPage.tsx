@@ -1,0 +1,1 @@
+export function ReviewPage() { return <h1>Review</h1>; }
