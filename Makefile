@@ -8,15 +8,33 @@ STAMP := $(VENV)/.podium-installed
 SYSTEM_PACKAGES := espeak-ng sox chromium
 PYTEST_ARGS ?=
 
-.PHONY: run test setup system-deps models db lint typecheck bench clean
+.PHONY: run test setup system-deps models db lint typecheck bench clean web web-check
 
 run: setup
 	$(BIN)/podium serve
 
-test: setup lint typecheck
+test: setup lint typecheck web-check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-setup: system-deps $(STAMP) models db
+setup: system-deps $(STAMP) models db web
+
+# The browser app (web/): `npm ci` when the lock file changes, `npm run build` when a source or config changes.
+WEB := web
+WEB_STAMP := $(WEB)/node_modules/.podium-npm-ci
+WEB_INPUTS := $(shell find $(WEB)/src $(WEB)/public -type f ! -name '*.test.ts' ! -name '*.test.tsx' 2>/dev/null) \
+	$(WEB)/index.html $(WEB)/package.json $(WEB)/vite.config.ts $(WEB)/tsconfig.json
+
+web: $(WEB)/dist/index.html
+
+$(WEB_STAMP): $(WEB)/package-lock.json
+	cd $(WEB) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(WEB)/dist/index.html: $(WEB_STAMP) $(WEB_INPUTS)
+	cd $(WEB) && npm run build
+
+web-check: $(WEB_STAMP)
+	cd $(WEB) && npm run typecheck && npm run lint && npm run check:api && npm test
 
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -53,4 +71,4 @@ bench: setup
 	@for b in $(BENCHES); do echo "== bench.$$b"; $(BIN)/python -m bench.$$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache $(WEB)/node_modules $(WEB)/dist
