@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import PracticeSession, Recording
+from storage.models import PracticeSession, Recording, Upload, User
 
 
 async def delete_session_rows(db: AsyncSession, session_id: str) -> list[str]:
@@ -16,3 +16,15 @@ async def delete_session_rows(db: AsyncSession, session_id: str) -> list[str]:
     await db.execute(delete(PracticeSession).where(PracticeSession.id == session_id))
     await db.commit()
     return keys
+
+
+async def delete_user_rows(db: AsyncSession, user_id: str) -> tuple[list[str], list[str]]:
+    """Delete a user with everything they own (sessions and their rows, goals, uploads, shares and notes they
+    wrote); return ``(recording blob keys, upload ids)`` for the caller to remove from storage."""
+    session_ids = select(PracticeSession.id).where(PracticeSession.owner_id == user_id)
+    keys = list(await db.scalars(select(Recording.blob_key).where(Recording.session_id.in_(session_ids))))
+    upload_ids = list(await db.scalars(select(Upload.id).where(Upload.owner_id == user_id)))
+    await db.execute(delete(PracticeSession).where(PracticeSession.owner_id == user_id))
+    await db.execute(delete(User).where(User.id == user_id))
+    await db.commit()
+    return keys, upload_ids

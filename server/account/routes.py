@@ -1,0 +1,99 @@
+"""``/api/v1/me/export`` (everything of mine as a zip) and ``DELETE /api/v1/me`` (my account and all it holds)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+from aiohttp import web
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from server.account.export import export_entries, write_zip
+from server.api_docs import documented
+from server.auth.cookies import clear_session_cookie
+from server.auth.guards import current_user, require_user
+from server.auth.hashing_pool import verify_in_pool
+from server.errors import Conflict, Unauthorized
+from server.keys import BLOBS, DB, SETTINGS
+from server.uploads.partial import partial_files
+from server.validation import read_json
+from storage.deletion import delete_user_rows
+from storage.models import PracticeSession, SessionState
+
+routes = web.RouteTableDef()
+
+EXPORT_CHUNK_BYTES = 1 << 20
+
+
+class DeleteAccount(BaseModel):
+    """The account's password, asked again before everything is deleted."""
+
+    password: str = Field(min_length=1, max_length=1024)
+
+
+@routes.get("/api/v1/me/export")
+@documented("Download everything of mine as a zip: account, goals, sessions, reports, notes and recordings")
+@require_user()
+async def export_account(request: web.Request) -> web.StreamResponse:
+    user = current_user(request)
+    async with request.app[DB]() as db:
+        entries = await export_entries(db, user, request.app[BLOBS].local_path)
+    path = await asyncio.to_thread(write_zip, entries, request.app[SETTINGS].data_dir / "exports")
+    headers = {
+        "Content-Type": "application/zip",
+        "Content-Disposition": f'attachment; filename="podium-export-{user.id}.zip"',
+        "Cache-Control": "no-store",
+    }
+    try:
+        return await _send_file(request, path, headers)
+    finally:
+        path.unlink(missing_ok=True)
+
+
+async def _send_file(request: web.Request, path: Path, headers: dict[str, str]) -> web.StreamResponse:
+    """Stream ``path`` in chunks read off the event loop (the file is removed once this returns)."""
+    fh = await asyncio.to_thread(path.open, "rb")
+    try:
+        response = web.StreamResponse(headers=headers)
+        response.content_length = os.fstat(fh.fileno()).st_size
+        await response.prepare(request)
+        while chunk := await asyncio.to_thread(fh.read, EXPORT_CHUNK_BYTES):
+            await response.write(chunk)
+        await response.write_eof()
+    finally:
+        fh.close()
+    return response
+
+
+@routes.delete("/api/v1/me")
+@documented(
+    "Delete my account with every session, recording, report, goal, upload and note (password required; "
+    "409 while a session is live)",
+    request=DeleteAccount,
+    status=204,
+)
+@require_user()
+async def delete_account(request: web.Request) -> web.Response:
+    user = current_user(request)
+    body = await read_json(request, DeleteAccount, request.app[SETTINGS].max_json_bytes)
+    if not await verify_in_pool(request.app, user.password_hash, body.password):
+        raise Unauthorized("wrong password")
+    async with request.app[DB]() as db:
+        live = await db.scalar(
+            select(PracticeSession.id).where(
+                PracticeSession.owner_id == user.id, PracticeSession.state == SessionState.LIVE
+            )
+        )
+        if live is not None:
+            raise Conflict("a session is live: end it before deleting the account", code="session_live")
+        blob_keys, upload_ids = await delete_user_rows(db, user.id)
+    for key in blob_keys:
+        await request.app[BLOBS].delete(key)
+    partials = partial_files(request.app)
+    for upload_id in upload_ids:
+        await partials.remove(upload_id)
+    response = web.Response(status=204)
+    clear_session_cookie(response, request)
+    return response
