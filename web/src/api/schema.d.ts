@@ -387,7 +387,9 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: never;
-                path?: never;
+                path: {
+                    session_id: string;
+                };
                 cookie?: never;
             };
             requestBody?: never;
@@ -419,7 +421,9 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: never;
-                path?: never;
+                path: {
+                    session_id: string;
+                };
                 cookie?: never;
             };
             requestBody?: never;
@@ -461,7 +465,9 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: never;
-                path?: never;
+                path: {
+                    session_id: string;
+                };
                 cookie?: never;
             };
             requestBody: {
@@ -509,7 +515,9 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: never;
-                path?: never;
+                path: {
+                    session_id: string;
+                };
                 cookie?: never;
             };
             requestBody?: never;
@@ -544,12 +552,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Live feedback of a session as text/event-stream */
+        /** Live feedback of a session as text/event-stream (ends when the token expires) */
         get: {
             parameters: {
                 query?: never;
                 header?: never;
-                path?: never;
+                path: {
+                    session_id: string;
+                };
                 cookie?: never;
             };
             requestBody?: never;
@@ -592,7 +602,9 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: never;
-                path?: never;
+                path: {
+                    session_id: string;
+                };
                 cookie?: never;
             };
             requestBody?: never;
@@ -623,7 +635,9 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: never;
-                path?: never;
+                path: {
+                    session_id: string;
+                };
                 cookie?: never;
             };
             requestBody?: never;
@@ -739,7 +753,9 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: never;
-                path?: never;
+                path: {
+                    upload_id: string;
+                };
                 cookie?: never;
             };
             requestBody?: never;
@@ -769,7 +785,9 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: never;
-                path?: never;
+                path: {
+                    upload_id: string;
+                };
                 cookie?: never;
             };
             requestBody: {
@@ -810,7 +828,9 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: never;
-                path?: never;
+                path: {
+                    session_id: string;
+                };
                 cookie?: never;
             };
             requestBody?: never;
@@ -850,12 +870,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download the report as a JSON file */
+        /** Download the report as a JSON file (the current schema_version) */
         get: {
             parameters: {
                 query?: never;
                 header?: never;
-                path?: never;
+                path: {
+                    session_id: string;
+                };
                 cookie?: never;
             };
             requestBody?: never;
@@ -865,7 +887,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Report"];
+                    };
                 };
                 /** @description Error */
                 default: {
@@ -898,7 +922,9 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: never;
-                path?: never;
+                path: {
+                    session_id: string;
+                };
                 cookie?: never;
             };
             requestBody?: never;
@@ -941,7 +967,9 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: never;
-                path?: never;
+                path: {
+                    session_id: string;
+                };
                 cookie?: never;
             };
             requestBody?: never;
@@ -1075,7 +1103,9 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: never;
-                path?: never;
+                path: {
+                    metric: string;
+                };
                 cookie?: never;
             };
             requestBody: {
@@ -1110,7 +1140,9 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: never;
-                path?: never;
+                path: {
+                    metric: string;
+                };
                 cookie?: never;
             };
             requestBody?: never;
@@ -1288,25 +1320,874 @@ export interface components {
             finished_at: string | null;
         };
         /**
+         * Body
+         * @description Pose-based body language of a video; ``alerts`` is null when alerts were not tracked.
+         */
+        Body: {
+            /**
+             * Frames Analyzed
+             * @default 0
+             */
+            frames_analyzed: number;
+            /**
+             * Sample Fps
+             * @default null
+             */
+            sample_fps: number | null;
+            /**
+             * Person Visible Ratio
+             * @default 0
+             */
+            person_visible_ratio: number;
+            /**
+             * Classifier
+             * @description whether the posture/gesture classifier labelled the timeline
+             * @default false
+             */
+            classifier: boolean;
+            stats: components["schemas"]["BodyStats"];
+            /** Timeline */
+            timeline: components["schemas"]["BodySample"][];
+            /**
+             * Alerts
+             * @default null
+             */
+            alerts: components["schemas"]["BodyAlert"][] | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * BodyAlert
+         * @description A debounced body-language alert firing or clearing.
+         */
+        BodyAlert: {
+            /** T S */
+            t_s: number;
+            /** Code */
+            code: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "fired" | "cleared";
+            /**
+             * Message
+             * @default
+             */
+            message: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * BodySample
+         * @description One body-timeline entry (``timeline_hz`` per second): features averaged over the bin, labels of its end.
+         */
+        BodySample: {
+            /** T S */
+            t_s: number;
+            /** Person Visible */
+            person_visible: boolean;
+            /**
+             * Shoulder Tilt Deg
+             * @default null
+             */
+            shoulder_tilt_deg: number | null;
+            /**
+             * Head Tilt Deg
+             * @default null
+             */
+            head_tilt_deg: number | null;
+            /**
+             * Torso Lean Deg
+             * @default null
+             */
+            torso_lean_deg: number | null;
+            /**
+             * Yaw
+             * @default null
+             */
+            yaw: number | null;
+            /**
+             * Shoulder Width
+             * @default null
+             */
+            shoulder_width: number | null;
+            /**
+             * Gesture Activity
+             * @default null
+             */
+            gesture_activity: number | null;
+            /**
+             * Sway
+             * @default null
+             */
+            sway: number | null;
+            /**
+             * Fidgeting
+             * @default null
+             */
+            fidgeting: number | null;
+            /**
+             * Left Hand Height
+             * @default null
+             */
+            left_hand_height: number | null;
+            /**
+             * Right Hand Height
+             * @default null
+             */
+            right_hand_height: number | null;
+            /**
+             * Framing
+             * @description ok, too_close, too_far, cut_off_top, cut_off_side, not_visible
+             * @default not_visible
+             */
+            framing: string;
+            /**
+             * Facing Camera
+             * @default null
+             */
+            facing_camera: boolean | null;
+            /**
+             * Hands Visible
+             * @default 0
+             */
+            hands_visible: number;
+            /**
+             * Posture
+             * @description classifier label (absent when nobody is visible)
+             * @default null
+             */
+            posture: string | null;
+            /**
+             * Posture Confidence
+             * @default null
+             */
+            posture_confidence: number | null;
+            /**
+             * Gesture
+             * @default null
+             */
+            gesture: string | null;
+            /**
+             * Gesture Confidence
+             * @default null
+             */
+            gesture_confidence: number | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * BodyStats
+         * @description Aggregates over the whole video; label shares (``framing``, ``posture``, ``gesture``) sum to 1.
+         */
+        BodyStats: {
+            /** @default null */
+            shoulder_tilt_deg: components["schemas"]["StatSummary"] | null;
+            /** @default null */
+            head_tilt_deg: components["schemas"]["StatSummary"] | null;
+            /** @default null */
+            torso_lean_deg: components["schemas"]["StatSummary"] | null;
+            /** @default null */
+            yaw: components["schemas"]["StatSummary"] | null;
+            /** @default null */
+            shoulder_width: components["schemas"]["StatSummary"] | null;
+            /** @default null */
+            gesture_activity: components["schemas"]["StatSummary"] | null;
+            /** @default null */
+            sway: components["schemas"]["StatSummary"] | null;
+            /** @default null */
+            fidgeting: components["schemas"]["StatSummary"] | null;
+            /** @default null */
+            left_hand_height: components["schemas"]["StatSummary"] | null;
+            /** @default null */
+            right_hand_height: components["schemas"]["StatSummary"] | null;
+            /**
+             * Facing Camera Ratio
+             * @default null
+             */
+            facing_camera_ratio: number | null;
+            /**
+             * Arms Crossed Ratio
+             * @default null
+             */
+            arms_crossed_ratio: number | null;
+            /**
+             * Hands Visible Ratio
+             * @default null
+             */
+            hands_visible_ratio: number | null;
+            /** Framing */
+            framing: {
+                [key: string]: number;
+            };
+            /** Posture */
+            posture: {
+                [key: string]: number;
+            };
+            /** Gesture */
+            gesture: {
+                [key: string]: number;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * DimensionScore
+         * @description ``score`` 0–100, null when there was no data (``reason`` says why); ``value`` is the headline measure.
+         */
+        DimensionScore: {
+            /**
+             * Score
+             * @default null
+             */
+            score: number | null;
+            /**
+             * Value
+             * @default null
+             */
+            value: number | null;
+            /**
+             * Unit
+             * @default
+             */
+            unit: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * Dimensions
+         * @description One score per dimension, in display order.
+         */
+        Dimensions: {
+            pace: components["schemas"]["DimensionScore"];
+            fillers: components["schemas"]["DimensionScore"];
+            pauses: components["schemas"]["DimensionScore"];
+            volume: components["schemas"]["DimensionScore"];
+            vocal_variety: components["schemas"]["DimensionScore"];
+            posture: components["schemas"]["DimensionScore"];
+            gestures: components["schemas"]["DimensionScore"];
+            facing: components["schemas"]["DimensionScore"];
+            framing: components["schemas"]["DimensionScore"];
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * Filler
+         * @description A filler sound, found by the ASR, the acoustic CNN or both.
+         */
+        Filler: {
+            /** Start S */
+            start_s: number;
+            /** End S */
+            end_s: number;
+            /** Text */
+            text: string;
+            /**
+             * Source
+             * @default asr
+             * @enum {string}
+             */
+            source: "asr" | "acoustic" | "both";
+            /**
+             * Confidence
+             * @default null
+             */
+            confidence: number | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** FillerStats */
+        FillerStats: {
+            /**
+             * Count
+             * @default 0
+             */
+            count: number;
+            /**
+             * Per Minute
+             * @default null
+             */
+            per_minute: number | null;
+            /**
+             * Percent Of Words
+             * @default null
+             */
+            percent_of_words: number | null;
+            /** By Text */
+            by_text: {
+                [key: string]: number;
+            };
+            /** By Source */
+            by_source: {
+                [key: string]: number;
+            };
+            /**
+             * Acoustic Detector
+             * @description whether the acoustic filler CNN ran
+             * @default null
+             */
+            acoustic_detector: boolean | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** Generator */
+        Generator: {
+            /**
+             * Name
+             * @default podium
+             */
+            name: string;
+            /**
+             * Version
+             * @default unknown
+             */
+            version: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * ModelInfo
+         * @description One model that produced the report: ``name`` (whisper, filler_cnn, pose, body_classifier), its version
+         *     and the SHA-256 of its weight file (null when unknown, e.g. in reports upgraded from version 1).
+         */
+        ModelInfo: {
+            /** Name */
+            name: string;
+            /**
+             * Version
+             * @default null
+             */
+            version: string | null;
+            /**
+             * Sha256
+             * @default null
+             */
+            sha256: string | null;
+            /**
+             * Detail
+             * @description how it ran, e.g. compute type, device and beam size
+             * @default null
+             */
+            detail: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * Moment
+         * @description A moment of the talk a recommendation cites; ``at`` is the human label (``1:05–1:40``).
+         */
+        Moment: {
+            /** Start S */
+            start_s: number;
+            /** End S */
+            end_s: number;
+            /**
+             * At
+             * @default
+             */
+            at: string;
+            /**
+             * Detail
+             * @default
+             */
+            detail: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * Pause
+         * @description A pause inside the talk; ``duration_s`` is filled in from the edges when a stored report lacks it.
+         */
+        Pause: {
+            /** Start S */
+            start_s: number;
+            /** End S */
+            end_s: number;
+            /** Duration S */
+            duration_s: number;
+        } & {
+            [key: string]: unknown;
+        };
+        /** PauseStats */
+        PauseStats: {
+            /**
+             * Count
+             * @default 0
+             */
+            count: number;
+            /**
+             * Total S
+             * @default null
+             */
+            total_s: number | null;
+            /**
+             * Mean S
+             * @default null
+             */
+            mean_s: number | null;
+            /**
+             * Longest S
+             * @default null
+             */
+            longest_s: number | null;
+            /**
+             * Per Minute
+             * @default null
+             */
+            per_minute: number | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * Recommendation
+         * @description A prioritised tip with a practice exercise and the moments that triggered it.
+         */
+        Recommendation: {
+            /** Id */
+            id: string;
+            /** Dimension */
+            dimension: string;
+            /** Priority */
+            priority: number;
+            /** Rank */
+            rank: number;
+            /** Title */
+            title: string;
+            /** Advice */
+            advice: string;
+            /** Exercise */
+            exercise: string;
+            /** Evidence */
+            evidence: components["schemas"]["Moment"][];
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * RepeatedPhrase
+         * @description A phrase said several times, with where each repetition starts.
+         */
+        RepeatedPhrase: {
+            /** Phrase */
+            phrase: string;
+            /** Count */
+            count: number;
+            /** Starts S */
+            starts_s: number[];
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * Report
+         * @description A complete analysis report. ``speech`` is null without an analysed audio track, ``body`` without video;
+         *     ``scores`` is null (and ``recommendations`` empty) until the report has been scored.
+         */
+        Report: {
+            /**
+             * Schema Version
+             * @default 2
+             * @constant
+             */
+            schema_version: 2;
+            generator: components["schemas"]["Generator"];
+            /** @default null */
+            source: components["schemas"]["Source"] | null;
+            /**
+             * Duration S
+             * @default 0
+             */
+            duration_s: number;
+            /**
+             * Has Audio
+             * @default false
+             */
+            has_audio: boolean;
+            /**
+             * Has Video
+             * @default false
+             */
+            has_video: boolean;
+            /** @default null */
+            speech: components["schemas"]["Speech"] | null;
+            /** @default null */
+            body: components["schemas"]["Body"] | null;
+            /** Models */
+            models: components["schemas"]["ModelInfo"][];
+            /** @default null */
+            timing: components["schemas"]["Timing"] | null;
+            /** Warnings */
+            warnings: string[];
+            /** @default null */
+            scores: components["schemas"]["Scores"] | null;
+            /** Recommendations */
+            recommendations: components["schemas"]["Recommendation"][];
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * Scores
+         * @description The overall score (weighted mean of the scored dimensions), each dimension, and flat metrics.
+         */
+        Scores: {
+            /**
+             * Version
+             * @default 1
+             */
+            version: number;
+            /**
+             * Overall
+             * @default null
+             */
+            overall: number | null;
+            dimensions: components["schemas"]["Dimensions"];
+            /**
+             * Excluded
+             * @description dimension → why it has no score
+             */
+            excluded: {
+                [key: string]: string;
+            };
+            /** Weights */
+            weights: {
+                [key: string]: number;
+            };
+            /**
+             * Metrics
+             * @description flat metrics goals and trends refer to (see GET /api/v1/goals)
+             */
+            metrics: {
+                [key: string]: number | null;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * Source
+         * @description The analysed file.
+         */
+        Source: {
+            /**
+             * File
+             * @default null
+             */
+            file: string | null;
+            /**
+             * Container
+             * @default null
+             */
+            container: string | null;
+            /**
+             * Size Bytes
+             * @default null
+             */
+            size_bytes: number | null;
+            /**
+             * Declared Duration S
+             * @default null
+             */
+            declared_duration_s: number | null;
+            /**
+             * Audio Codec
+             * @default null
+             */
+            audio_codec: string | null;
+            /**
+             * Video Codec
+             * @default null
+             */
+            video_codec: string | null;
+            /**
+             * Width
+             * @default null
+             */
+            width: number | null;
+            /**
+             * Height
+             * @default null
+             */
+            height: number | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * Span
+         * @description A stretch of the recording, in media seconds.
+         */
+        Span: {
+            /** Start S */
+            start_s: number;
+            /** End S */
+            end_s: number;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * Speech
+         * @description Pace, words, fillers, pauses, volume, pitch and their timeline; null values were not measurable.
+         */
+        Speech: {
+            /**
+             * Wpm
+             * @description non-filler words per minute from the first to the last word
+             * @default null
+             */
+            wpm: number | null;
+            /**
+             * Word Count
+             * @description non-filler words
+             * @default 0
+             */
+            word_count: number;
+            /**
+             * Speaking Time S
+             * @default null
+             */
+            speaking_time_s: number | null;
+            /**
+             * Transcript
+             * @default
+             */
+            transcript: string;
+            /** Words */
+            words: components["schemas"]["Word"][];
+            /** Fillers */
+            fillers: components["schemas"]["Filler"][];
+            filler_stats: components["schemas"]["FillerStats"];
+            /** Lexical Fillers */
+            lexical_fillers: components["schemas"]["TimedText"][];
+            /** Hedges */
+            hedges: components["schemas"]["TimedText"][];
+            /** Repeated Phrases */
+            repeated_phrases: components["schemas"]["RepeatedPhrase"][];
+            /** Pauses */
+            pauses: components["schemas"]["Pause"][];
+            /** @default null */
+            pause_stats: components["schemas"]["PauseStats"] | null;
+            /** Long Silences */
+            long_silences: components["schemas"]["Span"][];
+            /**
+             * Volume Dbfs
+             * @default null
+             */
+            volume_dbfs: number | null;
+            /** @default null */
+            volume: components["schemas"]["VolumeStats"] | null;
+            /**
+             * Pitch Hz
+             * @default null
+             */
+            pitch_hz: number | null;
+            /**
+             * Pitch Variation St
+             * @default null
+             */
+            pitch_variation_st: number | null;
+            /**
+             * Monotone
+             * @default null
+             */
+            monotone: boolean | null;
+            /**
+             * Speech Ratio
+             * @default null
+             */
+            speech_ratio: number | null;
+            /** Timeline */
+            timeline: components["schemas"]["SpeechWindow"][];
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * SpeechWindow
+         * @description One timeline window (10 s by default) of the speech measures.
+         */
+        SpeechWindow: {
+            /** Start S */
+            start_s: number;
+            /** End S */
+            end_s: number;
+            /**
+             * Word Count
+             * @default 0
+             */
+            word_count: number;
+            /**
+             * Wpm
+             * @default null
+             */
+            wpm: number | null;
+            /**
+             * Volume Dbfs
+             * @default null
+             */
+            volume_dbfs: number | null;
+            /**
+             * Pitch Hz
+             * @default null
+             */
+            pitch_hz: number | null;
+            /**
+             * Pitch Variation St
+             * @default null
+             */
+            pitch_variation_st: number | null;
+            /**
+             * Speech Ratio
+             * @default null
+             */
+            speech_ratio: number | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * StatSummary
+         * @description Summary of one per-frame feature over the frames with a visible person.
+         */
+        StatSummary: {
+            /** Mean */
+            mean: number;
+            /** Median */
+            median: number;
+            /** P90 */
+            p90: number;
+            /** Abs Mean */
+            abs_mean: number;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * TimedText
+         * @description A word or phrase at a time: lexical fillers ("like", "you know") and hedges ("I think").
+         */
+        TimedText: {
+            /** Start S */
+            start_s: number;
+            /** End S */
+            end_s: number;
+            /** Text */
+            text: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** Timing */
+        Timing: {
+            /**
+             * Analysis S
+             * @default null
+             */
+            analysis_s: number | null;
+            /**
+             * Real Time Factor
+             * @default null
+             */
+            real_time_factor: number | null;
+            /** Stages S */
+            stages_s: {
+                [key: string]: number;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * VolumeStats
+         * @description Speech loudness over the voiced frames.
+         */
+        VolumeStats: {
+            /**
+             * Level Dbfs
+             * @default null
+             */
+            level_dbfs: number | null;
+            /**
+             * Median Dbfs
+             * @default null
+             */
+            median_dbfs: number | null;
+            /**
+             * P90 Dbfs
+             * @default null
+             */
+            p90_dbfs: number | null;
+            /**
+             * Variation Db
+             * @default null
+             */
+            variation_db: number | null;
+            /**
+             * Clipped Ratio
+             * @default null
+             */
+            clipped_ratio: number | null;
+            /**
+             * Too Quiet
+             * @default null
+             */
+            too_quiet: boolean | null;
+            /**
+             * Too Loud
+             * @default null
+             */
+            too_loud: boolean | null;
+            /**
+             * Flat
+             * @default null
+             */
+            flat: boolean | null;
+            /**
+             * Erratic
+             * @default null
+             */
+            erratic: boolean | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * Word
+         * @description One recognised word; ``filler`` marks non-lexical fillers (um, uh), which pace does not count.
+         */
+        Word: {
+            /** Start S */
+            start_s: number;
+            /** End S */
+            end_s: number;
+            /** Text */
+            text: string;
+            /**
+             * Probability
+             * @default null
+             */
+            probability: number | null;
+            /**
+             * Filler
+             * @default false
+             */
+            filler: boolean;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
          * ReportOut
-         * @description A session with its complete report (scores, recommendations, timelines).
+         * @description A session with its complete report (scores, recommendations, timelines); stored reports of older
+         *     versions are served upgraded to the current ``schema_version``.
          */
         ReportOut: {
-            /** Session */
-            session: {
-                [key: string]: unknown;
-            };
-            /** Schema Version */
+            session: components["schemas"]["SessionOut"];
+            /**
+             * Schema Version
+             * @description the report's schema version (the same as report.schema_version)
+             */
             schema_version: number;
             /**
              * Created At
              * Format: date-time
              */
             created_at: string;
-            /** Report */
-            report: {
-                [key: string]: unknown;
-            };
+            report: components["schemas"]["Report"];
         };
         /**
          * ProgressOut
