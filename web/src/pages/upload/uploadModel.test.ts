@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fileProblem, formatBytes, percent, sortStored, uploadErrorMessage, uploadReducer, type UploadPhase } from "./uploadModel";
+import { fileProblem, formatBytes, percent, uploadErrorMessage, uploadReducer, type UploadPhase } from "./uploadModel";
 
 describe("fileProblem", () => {
   it("accepts audio and video by type or extension", () => {
@@ -47,32 +47,6 @@ describe("uploadErrorMessage", () => {
     expect(uploadErrorMessage(500, "")).toBe("The upload failed (HTTP 500).");
     expect(uploadErrorMessage(0, "")).toMatch(/could not be reached/);
     expect(uploadErrorMessage(409, body("busy"))).toBe("busy");
-  });
-});
-
-describe("sortStored", () => {
-  const now = Date.parse("2026-12-02T12:00:00Z");
-  const stored = (key: string, creationTime: string, uploadUrl: string | null = "/api/v1/uploads/x") => ({
-    urlStorageKey: key,
-    creationTime,
-    uploadUrl,
-    size: 100,
-    metadata: { filename: `${key}.webm` },
-  });
-
-  it("keeps recent uploads newest first and drops expired or urlless ones", () => {
-    const { live, expired } = sortStored(
-      [
-        stored("old", "2026-11-30T12:00:00Z"),
-        stored("a", "2026-12-02T08:00:00Z"),
-        stored("b", "2026-12-02T11:00:00Z"),
-        stored("nourl", "2026-12-02T11:30:00Z", null),
-        stored("bad", "not a date"),
-      ],
-      now,
-    );
-    expect(live.map((u) => u.urlStorageKey)).toEqual(["b", "a"]);
-    expect(expired.map((u) => u.urlStorageKey).sort()).toEqual(["bad", "nourl", "old"]);
   });
 });
 

@@ -3,9 +3,6 @@
 
 export const MEDIA_EXTENSIONS = ["webm", "mkv", "mp4", "mov", "m4a", "mp3", "wav", "ogg", "opus"] as const;
 
-/** Unfinished uploads expire on the server after a day (PODIUM_UPLOAD_EXPIRY_S); older entries are dropped. */
-export const RESUME_MAX_AGE_MS = 24 * 3600 * 1000;
-
 export interface FileFacts {
   readonly name: string;
   readonly size: number;
@@ -81,35 +78,6 @@ export function uploadErrorMessage(status: number, body: string): string {
     default:
       return detail ?? `The upload failed (HTTP ${status}).`;
   }
-}
-
-export interface StoredUpload {
-  readonly creationTime: string;
-  readonly urlStorageKey: string;
-  readonly uploadUrl: string | null;
-  readonly size: number | null;
-  readonly metadata: Readonly<Record<string, string>>;
-}
-
-function ageMs(upload: StoredUpload, now: number): number {
-  const created = Date.parse(upload.creationTime);
-  return Number.isFinite(created) ? now - created : Number.POSITIVE_INFINITY;
-}
-
-/** Stored uploads split into those that can still be resumed (newest first) and expired ones to forget. */
-export function sortStored<T extends StoredUpload>(
-  stored: readonly T[],
-  now: number,
-  maxAgeMs = RESUME_MAX_AGE_MS,
-): { live: T[]; expired: T[] } {
-  const live: T[] = [];
-  const expired: T[] = [];
-  for (const upload of stored) {
-    if (upload.uploadUrl && ageMs(upload, now) <= maxAgeMs) live.push(upload);
-    else expired.push(upload);
-  }
-  live.sort((a, b) => Date.parse(b.creationTime) - Date.parse(a.creationTime));
-  return { live, expired };
 }
 
 export type UploadPhase =
