@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from aiohttp import web
 from pydantic import BaseModel
 
 F = TypeVar("F", bound=Callable[..., Any])
 _ATTR = "__podium_doc__"
+_PATH_PARAM = re.compile(r"\{([^}:]+)(?::[^}]*)?\}")
 
 
 @dataclass(frozen=True)
@@ -35,15 +37,28 @@ def documented(summary: str, **kwargs: Any) -> Callable[[F], F]:
     return wrap
 
 
-def _schema_ref(model: type[BaseModel], schemas: dict[str, Any]) -> dict[str, str]:
-    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+def _schema_ref(
+    model: type[BaseModel], schemas: dict[str, Any], mode: Literal["validation", "serialization"] = "validation"
+) -> dict[str, str]:
+    """Add ``model`` (and the models it uses) to ``schemas``; responses use the serialization schema."""
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}", mode=mode)
     schemas.update(schema.pop("$defs", {}))
     schemas[model.__name__] = schema
     return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
-def _operation(doc: RouteDoc, schemas: dict[str, Any]) -> dict[str, Any]:
+def path_parameters(path: str) -> list[dict[str, Any]]:
+    """OpenAPI ``parameters`` for the ``{name}`` (or ``{name:regex}``) segments of an aiohttp route path."""
+    return [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        for name in _PATH_PARAM.findall(path)
+    ]
+
+
+def _operation(doc: RouteDoc, schemas: dict[str, Any], path: str) -> dict[str, Any]:
     op: dict[str, Any] = {"summary": doc.summary, "responses": {}}
+    if parameters := path_parameters(path):
+        op["parameters"] = parameters
     if doc.request is not None:
         content = {doc.request_content_type: {"schema": _schema_ref(doc.request, schemas)}}
         op["requestBody"] = {"required": True, "content": content}
@@ -51,7 +66,7 @@ def _operation(doc: RouteDoc, schemas: dict[str, Any]) -> dict[str, Any]:
         op["requestBody"] = {"required": True, "content": {doc.request_content_type: {"schema": {"type": "string"}}}}
     ok: dict[str, Any] = {"description": "OK"}
     if doc.response is not None:
-        ok["content"] = {"application/json": {"schema": _schema_ref(doc.response, schemas)}}
+        ok["content"] = {"application/json": {"schema": _schema_ref(doc.response, schemas, "serialization")}}
     op["responses"][str(doc.status)] = ok
     op["responses"]["default"] = {
         "description": "Error",
@@ -81,7 +96,8 @@ def openapi_spec(app: web.Application, title: str, version: str) -> dict[str, An
         doc = getattr(route.handler, _ATTR, None)
         if doc is None or route.resource is None or route.method == "HEAD":
             continue
-        paths.setdefault(route.resource.canonical, {})[route.method.lower()] = _operation(doc, schemas)
+        path = route.resource.canonical
+        paths.setdefault(_PATH_PARAM.sub(r"{\1}", path), {})[route.method.lower()] = _operation(doc, schemas, path)
     return {
         "openapi": "3.1.0",
         "info": {"title": title, "version": version},

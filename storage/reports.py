@@ -73,6 +73,29 @@ async def list_sessions(
     return (await db.scalars(query)).all()
 
 
+async def overall_scores(db: AsyncSession, session_ids: Sequence[str]) -> dict[str, float | None]:
+    """The overall score of each session's latest report (highest schema version); sessions without a report
+    are missing, an unscored report gives None. One query; the score is read from the JSON in the database."""
+    if not session_ids:
+        return {}
+    overall = AnalysisReport.scores["overall"].as_float()
+    query = (
+        select(AnalysisReport.session_id, overall)
+        .where(AnalysisReport.session_id.in_(list(session_ids)))
+        .order_by(AnalysisReport.session_id, AnalysisReport.schema_version)
+    )
+    return {session_id: score for session_id, score in (await db.execute(query)).all()}
+
+
+async def list_sessions_scored(
+    db: AsyncSession, owner_id: str, limit: int = 50, offset: int = 0, **filters: Any
+) -> list[tuple[PracticeSession, float | None]]:
+    """:func:`list_sessions` (same filters) with each session's overall score (None before analysis)."""
+    sessions = await list_sessions(db, owner_id, limit, offset, **filters)
+    scores = await overall_scores(db, [s.id for s in sessions])
+    return [(s, scores.get(s.id)) for s in sessions]
+
+
 class GoalRepository:
     """A user's goals, one per metric."""
 

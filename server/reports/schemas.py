@@ -7,6 +7,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from inference.report.model import Report
+from server.sessions.schemas import SessionOut
+
 
 class GoalIn(BaseModel):
     """A target on one metric (see ``GET /api/v1/goals`` for the metric names)."""
@@ -31,12 +34,13 @@ class GoalList(BaseModel):
 
 
 class ReportOut(BaseModel):
-    """A session with its complete report (scores, recommendations, timelines)."""
+    """A session with its complete report (scores, recommendations, timelines); stored reports of older
+    versions are served upgraded to the current ``schema_version``."""
 
-    session: dict[str, Any]
-    schema_version: int
+    session: SessionOut
+    schema_version: int = Field(description="the report's schema version (the same as report.schema_version)")
     created_at: datetime
-    report: dict[str, Any]
+    report: Report
 
 
 class ProgressOut(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from storage.models import PracticeSession, SessionSource, SessionState
 
@@ -14,6 +14,8 @@ class CreateSession(BaseModel):
 
 
 class SessionOut(BaseModel):
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
     id: str
     title: str
     source: SessionSource
@@ -24,6 +26,9 @@ class SessionOut(BaseModel):
     ended_at: datetime | None
     whip_url: str
     events_url: str
+    overall_score: float | None = Field(
+        None, description="overall score (0-100) of the latest report; null before analysis or when unscored"
+    )
 
 
 class SessionList(BaseModel):
@@ -32,7 +37,7 @@ class SessionList(BaseModel):
     offset: int
 
 
-def session_out(session: PracticeSession) -> SessionOut:
+def session_out(session: PracticeSession, overall_score: float | None = None) -> SessionOut:
     base = f"/api/v1/sessions/{session.id}"
     return SessionOut(
         id=session.id,
@@ -45,4 +50,5 @@ def session_out(session: PracticeSession) -> SessionOut:
         ended_at=session.ended_at,
         whip_url=f"{base}/whip",
         events_url=f"{base}/events",
+        overall_score=overall_score,
     )
