@@ -101,9 +101,37 @@ def stdout_to_stderr() -> Iterator[TextIO]:
         real.close()
 
 
-def run_analyze(path: Path, as_json: bool, models_dir: Path) -> int:
+@contextlib.contextmanager
+def quiet_libraries(verbose: bool) -> Iterator[TextIO]:
+    """Yield the stream for Podium's own messages (the real stderr). Unless ``verbose``, what libraries write to
+    stderr while this is open (Python log lines and native TensorFlow/MediaPipe/CTranslate2 output) is discarded."""
+    if verbose:
+        yield sys.stderr
+        return
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    sys.stderr.flush()
+    own = os.fdopen(os.dup(2), "w", encoding="utf-8", closefd=True)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    try:
+        yield own
+    finally:
+        sys.stderr.flush()
+        own.flush()
+        os.dup2(own.fileno(), 2)
+        own.close()
+
+
+def run_analyze(path: Path, as_json: bool, models_dir: Path, verbose: bool = False) -> int:
     """Analyse ``path`` and print the report; returns the process exit code."""
-    bar = ProgressBar(sys.stderr)
+    with quiet_libraries(verbose) as err:
+        return _analyze_to(path, as_json, models_dir, err)
+
+
+def _analyze_to(path: Path, as_json: bool, models_dir: Path, err: TextIO) -> int:
+    bar = ProgressBar(err)
     try:
         info = probe(Path(path))
         from media.offline.analyze import analyze_file
@@ -116,18 +144,18 @@ def run_analyze(path: Path, as_json: bool, models_dir: Path) -> int:
             text = json.dumps(report, ensure_ascii=False) if as_json else format_summary(report)
             out.write(text + "\n")
     except MediaFileError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
+        print(f"error: {exc.message}", file=err)
         return EXIT_BAD_INPUT
     except ModelsMissing as exc:
-        print(f"error: model missing: {exc}", file=sys.stderr)
+        print(f"error: model missing: {exc}", file=err)
         return EXIT_MODELS_MISSING
     except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
+        print("error: interrupted", file=err)
         return 130
     except Exception as exc:
         log.debug("analysis failed", exc_info=True)
         first_line = (str(exc).splitlines() or [""])[0]
-        print(f"error: analysis failed: {type(exc).__name__}: {first_line}", file=sys.stderr)
+        print(f"error: analysis failed: {type(exc).__name__}: {first_line}", file=err)
         return EXIT_FAILED
     return 0
 
