@@ -3,6 +3,8 @@ told about (rows first, so a failure can leave at worst an unreferenced blob, ne
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,3 +30,12 @@ async def delete_user_rows(db: AsyncSession, user_id: str) -> tuple[list[str], l
     await db.execute(delete(User).where(User.id == user_id))
     await db.commit()
     return keys, upload_ids
+
+
+async def delete_recordings_before(db: AsyncSession, cutoff: datetime) -> list[str]:
+    """Delete the recording rows created before ``cutoff`` (reports stay); return their blob keys."""
+    keys = list(await db.scalars(select(Recording.blob_key).where(Recording.created_at < cutoff)))
+    if keys:
+        await db.execute(delete(Recording).where(Recording.blob_key.in_(keys)))
+        await db.commit()
+    return keys
