@@ -42,7 +42,7 @@ class MediaConfig:
     voice_min_pause_s: float = 0.5
     no_media_timeout_s: float = 10.0
     max_duration_s: float = 3600.0
-    feedback_max_msgs_per_s: float = 10.0
+    feedback_max_msgs_per_s: float = 30.0
     feedback_max_buffered_bytes: int = 64 * 1024
     subscriber_queue_max: int = 100
     recordings_dir: Path = field(default_factory=lambda: Path("var/recordings"))

@@ -80,8 +80,8 @@ def test_feedback_json_is_versioned_and_compact() -> None:
     assert speech["words"] == [["hi", 1.0, 1.4]]
 
 
-def test_scheduler_rate_and_latest_wins() -> None:
-    s = FeedbackScheduler(rate=10.0, burst=1.0)
+def test_scheduler_latest_wins_within_its_own_budget() -> None:
+    s = FeedbackScheduler(rate=100.0, latest_rates={"voice": 10.0})
     for i in range(5):
         s.offer(VoiceFeedback(t_s=i * 0.01, speaking=False))
     first = s.pop(0.0)
@@ -93,8 +93,36 @@ def test_scheduler_rate_and_latest_wins() -> None:
     assert s.pop(0.1) is not None
 
 
+def test_pose_never_waits_for_a_voice_slot() -> None:
+    """Both produced at 10/s: every message of each goes out the moment it is offered."""
+    s = FeedbackScheduler(rate=30.0, latest_rates={"voice": 15.0, "pose": 15.0})
+    delays: list[float] = []
+    for step in range(100):
+        now = step * 0.1
+        s.offer(VoiceFeedback(t_s=now, speaking=True))
+        s.offer(PoseFeedback(t_s=now + 0.003, person_visible=True))
+        for _ in range(2):
+            msg = s.pop(now + 0.003)
+            assert msg is not None, f"held back at step {step}"
+            delays.append(now + 0.003 - msg.t_s)
+    assert max(delays) <= 0.003 + 1e-9
+    assert s.stats.superseded == 0
+
+
+def test_each_latest_type_is_capped_by_its_own_rate() -> None:
+    s = FeedbackScheduler(rate=1000.0, burst=10.0, latest_rates={"voice": 5.0, "pose": 10.0})
+    sent = {"voice": 0, "pose": 0}
+    for step in range(1000):
+        now = step / 1000
+        s.offer(PoseFeedback(t_s=now, person_visible=True))
+        s.offer(VoiceFeedback(t_s=now, speaking=True))
+        while (msg := s.pop(now)) is not None:
+            sent[msg.type] += 1
+    assert 5 <= sent["voice"] <= 6 and 10 <= sent["pose"] <= 11
+
+
 def test_scheduler_total_rate_over_one_second() -> None:
-    s = FeedbackScheduler(rate=10.0, burst=2.0)
+    s = FeedbackScheduler(rate=10.0, burst=2.0, latest_rates={"voice": 100.0, "pose": 100.0})
     sent = 0
     for step in range(1000):
         now = step / 1000
@@ -105,13 +133,14 @@ def test_scheduler_total_rate_over_one_second() -> None:
     assert 10 <= sent <= 12
 
 
-def test_scheduler_alerts_first_and_round_robin() -> None:
+def test_scheduler_alerts_first_then_the_longest_pending() -> None:
     s = FeedbackScheduler(rate=100.0, burst=10.0)
-    s.offer(VoiceFeedback(t_s=0, speaking=True))
     s.offer(PoseFeedback(t_s=0, person_visible=True))
+    s.offer(VoiceFeedback(t_s=0, speaking=True))
+    s.offer(PoseFeedback(t_s=0.01, person_visible=True))
     s.offer(AlertFeedback(t_s=0, code="too_fast", message="slow down"))
     types = [m.type for m in (s.pop(0.0), s.pop(0.0), s.pop(0.0)) if m is not None]
-    assert types[0] == "alert" and sorted(types[1:]) == ["pose", "voice"]
+    assert types == ["alert", "pose", "voice"]
     assert s.pop(0.0) is None
 
 
