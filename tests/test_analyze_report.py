@@ -17,6 +17,7 @@ import pytest
 
 from inference.assets.pose_models import bundle_path
 from inference.assets.whisper_model import is_whisper_model_ready, whisper_model_dir
+from inference.report.upgrade import load_report
 from inference.training.speech_synth import SynthClip, SynthVoice, synthesize
 from tests.generators.video import VideoScript, write_video
 
@@ -53,7 +54,15 @@ def _tokens(text: str) -> set[str]:
 
 def test_report_is_versioned_and_complete(talk: tuple[SynthClip, VideoScript, dict[str, Any], str]) -> None:
     clip, _, report, stderr = talk
-    assert report["schema_version"] == 1
+    assert report["schema_version"] == 2
+    models = {m["name"]: m for m in report["models"]}
+    assert {"whisper", "pose"} <= set(models) and set(models) <= {"whisper", "filler_cnn", "pose", "body_classifier"}
+    assert all(re.fullmatch(r"[0-9a-f]{64}", m["sha256"]) for m in models.values()), models
+    typed = load_report(report)
+    assert typed.speech is not None and typed.body is not None
+    parts = [typed, typed.speech, typed.body, typed.body.stats, typed.speech.filler_stats, typed.body.timeline[0]]
+    parts += [typed.speech.words[0], typed.speech.timeline[0], *typed.models]
+    assert all(part.model_extra == {} for part in parts), [p.model_extra for p in parts if p.model_extra]
     assert report["has_audio"] and report["has_video"]
     assert report["duration_s"] == pytest.approx(clip.truth.duration_s, abs=0.2)
     assert "%" in stderr
