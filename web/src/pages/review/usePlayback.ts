@@ -61,7 +61,7 @@ export function usePlayback(): Playback {
   }, []);
 
   const reveal = useCallback(() => {
-    element.current?.scrollIntoView({ block: "nearest" });
+    element.current?.scrollIntoView?.({ block: "nearest" });
     element.current?.focus();
   }, []);
 
