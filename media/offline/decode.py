@@ -17,6 +17,7 @@ import av
 import numpy as np
 
 from inference.speech.types import SAMPLE_RATE
+from media.offline.containers import sniff_container
 from media.offline.errors import FileEmpty, FileMissing, MediaFileError, NoMediaStreams, NotMedia, TruncatedMedia
 
 FractionCallback = Callable[[float], None]
@@ -85,8 +86,9 @@ def _round(value: float | None, ndigits: int = 3) -> float | None:
 
 
 def _open(path: Path) -> Any:
+    container_format = sniff_container(path)
     try:
-        return av.open(str(path), metadata_errors="ignore")
+        return av.open(str(path), format=container_format, metadata_errors="ignore")
     except av.error.InvalidDataError as exc:
         raise NotMedia(f"{path}: not an audio or video file PyAV can read") from exc
     except (av.error.EOFError, EOFError) as exc:
