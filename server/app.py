@@ -24,8 +24,8 @@ from server.sessions import whip as session_whip
 from server.settings import Settings
 from server.uploads import routes as upload_routes
 from server.uploads.expiry import uploads_ctx
-from storage.blobs import LocalBlobStore
 from storage.database import create_engine, session_factory
+from storage.s3_blobs import blob_store_for
 
 
 async def _database_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -62,7 +62,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app[SETTINGS] = settings
     app[METRICS] = registry
     app[SIGNING_KEY] = settings.signing_key()
-    app[BLOBS] = LocalBlobStore(settings.resolved_blob_dir)
+    app[BLOBS] = blob_store_for(settings.blob_url, settings.resolved_blob_dir)
     app.cleanup_ctx.extend([_database_ctx, _redis_ctx, uploads_ctx, analysis_ctx, live_ctx])
     app.add_routes(ops.routes)
     app.add_routes(auth_routes.routes)

@@ -21,6 +21,11 @@ class Settings(BaseSettings):
     database_url: str = Field("", description="SQLAlchemy URL; default: SQLite file <data_dir>/podium.db.")
     redis_url: str | None = Field(None, description="Redis URL (optional; enables /readyz Redis check).")
     blob_dir: Path | None = Field(None, description="Local blob storage directory; default <data_dir>/blobs.")
+    blob_url: str | None = Field(
+        None,
+        description="s3://bucket/prefix: keep recordings and uploads in S3 (endpoint and credentials from the AWS_* "
+        "settings boto3 reads, e.g. AWS_ENDPOINT_URL); unset: the local PODIUM_BLOB_DIR.",
+    )
     models_dir: Path = Field(Path("var/models"), description="Prepared model files (`podium models`).")
     web_dir: Path | None = Field(
         None, description="Built web app served at / (default: web/dist of this installation, built by `make`)."

@@ -11,12 +11,15 @@ import hashlib
 import os
 import shutil
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO, Protocol, Self
 
 _PARTIAL_DIR = ".partial"
+READ_CHUNK = 256 * 1024
 
 
 class BlobError(Exception):
@@ -31,6 +34,10 @@ class InvalidBlobKey(BlobError):
     """A key that is empty, absolute or escapes the store."""
 
 
+class BlobNotLocal(BlobError):
+    """The store keeps blobs elsewhere (S3): read them with ``read_range`` or ``download`` instead."""
+
+
 @dataclass(frozen=True)
 class BlobInfo:
     """A committed blob."""
@@ -38,6 +45,15 @@ class BlobInfo:
     key: str
     size: int
     sha256: str
+
+
+@dataclass(frozen=True)
+class BlobEntry:
+    """A committed blob as listed (for retention and backups)."""
+
+    key: str
+    size: int
+    modified: datetime
 
 
 class BlobWriter(Protocol):
@@ -59,7 +75,21 @@ class BlobStore(Protocol):
 
     async def info(self, key: str) -> BlobInfo: ...
 
-    def local_path(self, key: str) -> Path: ...
+    async def size(self, key: str) -> int: ...
+
+    def read_range(self, key: str, start: int, end: int) -> AsyncIterator[bytes]:
+        """Bytes ``[start, end)`` of a committed blob, in chunks."""
+        ...
+
+    async def download(self, key: str, dest: Path) -> None:
+        """Copy a committed blob to the local file ``dest`` (a worker's temporary file)."""
+        ...
+
+    async def list_blobs(self, prefix: str = "") -> list[BlobEntry]: ...
+
+    def local_path(self, key: str) -> Path:
+        """The blob's file on this machine; :class:`BlobNotLocal` for remote stores."""
+        ...
 
     async def delete(self, key: str) -> None: ...
 
@@ -159,6 +189,49 @@ class LocalBlobStore:
             raise BlobNotFound(key)
         sha = await asyncio.to_thread(_sha256_of, path)
         return BlobInfo(key, path.stat().st_size, sha)
+
+    async def size(self, key: str) -> int:
+        path = self.local_path(key)
+        if not path.is_file():
+            raise BlobNotFound(key)
+        return path.stat().st_size
+
+    async def read_range(self, key: str, start: int, end: int) -> AsyncIterator[bytes]:
+        path = self.local_path(key)
+        try:
+            fh = await asyncio.to_thread(path.open, "rb")
+        except (FileNotFoundError, IsADirectoryError) as exc:
+            raise BlobNotFound(key) from exc
+        try:
+            await asyncio.to_thread(fh.seek, start)
+            remaining = end - start
+            while remaining > 0:
+                chunk = await asyncio.to_thread(fh.read, min(READ_CHUNK, remaining))
+                if not chunk:
+                    break
+                remaining -= len(chunk)
+                yield chunk
+        finally:
+            fh.close()
+
+    async def download(self, key: str, dest: Path) -> None:
+        path = self.local_path(key)
+        if not path.is_file():
+            raise BlobNotFound(key)
+        await asyncio.to_thread(shutil.copyfile, path, dest)
+
+    async def list_blobs(self, prefix: str = "") -> list[BlobEntry]:
+        return await asyncio.to_thread(self._list, prefix)
+
+    def _list(self, prefix: str) -> list[BlobEntry]:
+        entries = []
+        for path in self.root.rglob("*"):
+            key = path.relative_to(self.root).as_posix()
+            if key.startswith(_PARTIAL_DIR + "/") or not key.startswith(prefix) or not path.is_file():
+                continue
+            st = path.stat()
+            entries.append(BlobEntry(key, st.st_size, datetime.fromtimestamp(st.st_mtime, UTC)))
+        return sorted(entries, key=lambda e: e.key)
 
     async def delete(self, key: str) -> None:
         self.local_path(key).unlink(missing_ok=True)
