@@ -16,7 +16,7 @@ from inference.speech.live_tracker import LiveSpeechUpdate
 from inference.voice.types import VoiceSummary
 
 FEEDBACK_VERSION = 1
-MessageType = Literal["voice", "pose", "speech", "alert", "session"]
+MessageType = Literal["voice", "pose", "speech", "alert", "session", "note"]
 
 
 def _compact(value: Any) -> Any:
@@ -110,6 +110,17 @@ class SessionFeedback(Feedback):
     type: ClassVar[MessageType] = "session"
     state: str
     reason: str | None = None
+
+
+@dataclass(frozen=True)
+class NoteFeedback(Feedback):
+    """A coach's timed note (``t_s``: the media time it refers to), sent to the speaker and every viewer."""
+
+    type: ClassVar[MessageType] = "note"
+    id: str
+    author: str
+    text: str
+    tag: str | None = None
 
 
 KEYPOINTS: dict[str, int] = {

@@ -7,7 +7,20 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Enum, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    true,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -41,6 +54,8 @@ class SessionState(enum.StrEnum):
     ANALYZING = "analyzing"
     ANALYZED = "analyzed"
     FAILED = "failed"
+    INTERRUPTED = "interrupted"
+    """The server hosting the live session died (SIGKILL, out of memory, power loss); found at its next start."""
 
 
 class JobState(enum.StrEnum):
@@ -85,6 +100,8 @@ class PracticeSession(Base):
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     analyzed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    live_notes: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    """Whether coaches' notes reach the speaker during the live session (viewers always get them)."""
 
     recordings: Mapped[list[Recording]] = relationship(back_populates="session", cascade="all, delete-orphan")
 
@@ -126,20 +143,41 @@ class CoachNote(Base):
     author_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     media_time_s: Mapped[float] = mapped_column(Float)
     text: Mapped[str] = mapped_column(Text)
+    tag: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Share(Base):
+    """A speaker's session shared with a coach; ``session_id`` None shares every session of ``owner_id``."""
+
     __tablename__ = "shares"
     __table_args__ = (UniqueConstraint("session_id", "coach_id", name="uq_share_session_coach"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
-    session_id: Mapped[str] = mapped_column(ForeignKey("practice_sessions.id", ondelete="CASCADE"), index=True)
+    owner_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[str | None] = mapped_column(
+        ForeignKey("practice_sessions.id", ondelete="CASCADE"), index=True
+    )
     coach_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     permission: Mapped[SharePermission] = mapped_column(
         _enum(SharePermission, "share_permission"), default=SharePermission.VIEW
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuditEvent(Base):
+    """Who did what to which target, when and from where (admin access, later logins, exports, deletions)."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    actor_id: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    target: Mapped[str] = mapped_column(String(200), default="")
+    ip: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class AnalysisJob(Base):

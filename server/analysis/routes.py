@@ -10,7 +10,7 @@ from server.api_docs import documented
 from server.auth.guards import current_user, require_user
 from server.errors import NotFound
 from server.keys import DB
-from server.sessions.access import load_owned_session
+from server.sessions.access import load_owned_session, load_readable_session
 from storage.jobs import JobRepository
 
 routes = web.RouteTableDef()
@@ -22,7 +22,7 @@ ITEM = "/api/v1/sessions/{session_id}/analysis"
 @documented("State, progress and error of the session's analysis job", response=AnalysisJobOut)
 @require_user()
 async def get_analysis(request: web.Request) -> web.Response:
-    session = await load_owned_session(request, current_user(request))
+    session = await load_readable_session(request, current_user(request))
     async with request.app[DB]() as db:
         job = await JobRepository(db).for_session(session.id)
     if job is None:

@@ -18,12 +18,14 @@ from server.auth.tokens import decode_token
 from server.errors import ApiError, Conflict
 from server.keys import SETTINGS, SIGNING_KEY
 from server.live import LIVE
-from server.sessions.access import load_owned_session
+from server.sessions.access import load_session
+from server.shares.watch import watches
 
 routes = web.RouteTableDef()
 
 KEEPALIVE_S = 15.0
 EXPIRED_EVENT = b'event: expired\ndata: {"reason": "token expired"}\n\n'
+REVOKED_EVENT = b'event: revoked\ndata: {"reason": "share revoked"}\n\n'
 
 
 def _token_expires_at(request: web.Request) -> float:
@@ -34,7 +36,8 @@ def _token_expires_at(request: web.Request) -> float:
 @documented("Live feedback of a session as text/event-stream (ends when the token expires)")
 @require_user()
 async def events(request: web.Request) -> web.StreamResponse:
-    session = await load_owned_session(request, current_user(request))
+    grant = await load_session(request, current_user(request))
+    session = grant.session
     live = request.app[LIVE].get(session.id)
     if live is None:
         raise Conflict(f"session is {session.state.value}, not live")
@@ -45,6 +48,9 @@ async def events(request: web.Request) -> web.StreamResponse:
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
     await response.prepare(request)
     async with live.subscribe() as subscription:
+        watch = watches(request.app).add(current_user(request).id, session, subscription.close)
+        if grant.access not in ("view", "comment"):
+            watches(request.app).remove(watch)  # nothing can revoke an owner's or an admin's access
         iterator = aiter(subscription)
         while (left_s := expires_at - time.time()) > 0:
             try:
@@ -57,5 +63,8 @@ async def events(request: web.Request) -> web.StreamResponse:
             await response.write(f"data: {message}\n\n".encode())
         else:
             await response.write(EXPIRED_EVENT)
+        watches(request.app).remove(watch)
+        if watch.revoked:
+            await response.write(REVOKED_EVENT)
     await response.write_eof()
     return response

@@ -7,10 +7,15 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from storage.models import PracticeSession, SessionSource, SessionState
+from storage.shares import AccessLevel as Access
 
 
 class CreateSession(BaseModel):
     title: str = Field("", max_length=200)
+
+
+class UpdateSession(BaseModel):
+    live_notes: bool | None = Field(None, description="false: coaches' notes no longer reach me while I speak")
 
 
 class SessionOut(BaseModel):
@@ -29,6 +34,10 @@ class SessionOut(BaseModel):
     overall_score: float | None = Field(
         None, description="overall score (0-100) of the latest report; null before analysis or when unscored"
     )
+    whep_url: str = Field("", description="watch it live (WHEP) while it is live")
+    access: Access = Field("owner", description="what I may do: owner, admin, comment (notes) or view")
+    owner_email: str | None = Field(None, description="the speaker who owns it")
+    live_notes: bool = Field(True, description="whether coaches' notes reach the speaker during the session")
 
 
 class SessionList(BaseModel):
@@ -37,7 +46,13 @@ class SessionList(BaseModel):
     offset: int
 
 
-def session_out(session: PracticeSession, overall_score: float | None = None) -> SessionOut:
+def session_out(
+    session: PracticeSession,
+    overall_score: float | None = None,
+    *,
+    access: Access = "owner",
+    owner_email: str | None = None,
+) -> SessionOut:
     base = f"/api/v1/sessions/{session.id}"
     return SessionOut(
         id=session.id,
@@ -51,4 +66,8 @@ def session_out(session: PracticeSession, overall_score: float | None = None) ->
         whip_url=f"{base}/whip",
         events_url=f"{base}/events",
         overall_score=overall_score,
+        whep_url=f"{base}/whep",
+        access=access,
+        owner_email=owner_email,
+        live_notes=session.live_notes is not False,
     )

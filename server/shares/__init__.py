@@ -1,0 +1,1 @@
+"""Sharing sessions with coaches: ``/api/v1/shares`` and the revocation of live viewing."""
