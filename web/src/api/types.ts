@@ -23,6 +23,21 @@ export type GoalOut = Schemas["GoalOut"];
 export type GoalList = Schemas["GoalList"];
 export type GoalIn = Schemas["GoalIn"];
 
+// The typed report (inference/report), read by the review page.
+export type Report = Schemas["Report"];
+export type Speech = Schemas["Speech"];
+export type SpeechWindow = Schemas["SpeechWindow"];
+export type Word = Schemas["Word"];
+export type Filler = Schemas["Filler"];
+export type TimedText = Schemas["TimedText"];
+export type Pause = Schemas["Pause"];
+export type Body = Schemas["Body"];
+export type BodySample = Schemas["BodySample"];
+export type Scores = Schemas["Scores"];
+export type DimensionScore = Schemas["DimensionScore"];
+export type Recommendation = Schemas["Recommendation"];
+export type Moment = Schemas["Moment"];
+
 /** The body of every 4xx/5xx response. */
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };

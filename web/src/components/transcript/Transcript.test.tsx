@@ -15,12 +15,20 @@ function talk(wordCount: number) {
   return { segments: segment(tokens), words: wordTokens(tokens) };
 }
 
+interface FakeVideo {
+  currentTime: number;
+}
+
+function seekVideo(video: FakeVideo, t: number) {
+  video.currentTime = t;
+}
+
 /** The transcript wired to a fake video element, as the review page wires it to the real one. */
-function Harness({ video, wordCount = 60 }: { video: { currentTime: number }; wordCount?: number }) {
+function Harness({ video, wordCount = 60 }: { video: FakeVideo; wordCount?: number }) {
   const [time, setTime] = useState(0);
   const { segments, words } = talk(wordCount);
   const seek = (t: number) => {
-    video.currentTime = t;
+    seekVideo(video, t);
     setTime(t);
   };
   return <Transcript segments={segments} words={words} currentTime={time} onSeek={seek} />;

@@ -48,7 +48,8 @@ export function ScoresPanel({ scores }: { scores: Scores | null }) {
       </Card>
     );
   }
-  const dims = Object.entries(scores.dimensions);
+  // Extra dimensions the schema does not name are DimensionScores too (inference/report/scores.py).
+  const dims = Object.entries(scores.dimensions) as [string, DimensionScore][];
   const overall = scores.overall;
   return (
     <Card title="Scores" className="scores-card">

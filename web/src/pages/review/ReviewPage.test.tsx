@@ -1,0 +1,119 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { fireEvent, render, screen, within } from "@testing-library/react";
+import { MemoryRouter, Route, Routes } from "react-router";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import fixture from "../../api/fixtures/report.json";
+import { ReviewPage } from "./ReviewPage";
+
+const ID = fixture.session.id;
+
+function respond(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+}
+
+function renderReview(routes: Record<string, () => Response>) {
+  vi.stubGlobal(
+    "fetch",
+    vi.fn(async (url: string) => {
+      const handler = routes[url];
+      return handler ? handler() : respond({ error: { code: "not_found", message: "no such thing" } }, 404);
+    }),
+  );
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  return render(
+    <QueryClientProvider client={client}>
+      <MemoryRouter initialEntries={[`/sessions/${ID}`]}>
+        <Routes>
+          <Route path="/sessions/:id" element={<ReviewPage />} />
+        </Routes>
+      </MemoryRouter>
+    </QueryClientProvider>,
+  );
+}
+
+/** jsdom has no media playback: a currentTime that remembers what it was set to stands in for seeking. */
+const seekTimes = new WeakMap<HTMLMediaElement, number>();
+let original: PropertyDescriptor | undefined;
+
+beforeEach(() => {
+  original = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, "currentTime");
+  Object.defineProperty(HTMLMediaElement.prototype, "currentTime", {
+    configurable: true,
+    get(this: HTMLMediaElement) {
+      return seekTimes.get(this) ?? 0;
+    },
+    set(this: HTMLMediaElement, t: number) {
+      seekTimes.set(this, t);
+    },
+  });
+});
+
+afterEach(() => {
+  if (original) Object.defineProperty(HTMLMediaElement.prototype, "currentTime", original);
+  vi.unstubAllGlobals();
+});
+
+const analysed = {
+  [`/api/v1/sessions/${ID}`]: () => respond(fixture.session),
+  [`/api/v1/sessions/${ID}/report`]: () => respond(fixture),
+};
+
+// A whole report page (five charts, the transcript) takes a while to render in jsdom on a busy machine.
+const SLOW = { timeout: 40_000 };
+
+describe("ReviewPage", { timeout: 60_000 }, () => {
+  it("shows the overall score and every dimension with what it means, and the exports", async () => {
+    renderReview(analysed);
+    expect(await screen.findByText("Team update rehearsal", { selector: "h1" }, SLOW)).toBeInTheDocument();
+    expect(screen.getByLabelText("Overall score")).toHaveTextContent("80");
+    expect(screen.getByLabelText("Pace score")).toHaveTextContent("90");
+    expect(screen.getByLabelText("Vocal variety score")).toHaveTextContent("52");
+    expect(screen.getByText(/130–165 scores full marks/)).toBeInTheDocument();
+    expect(screen.getByText("Export JSON")).toHaveAttribute("href", `/api/v1/sessions/${ID}/report.json`);
+    expect(screen.getByText("Export CSV")).toHaveAttribute("href", `/api/v1/sessions/${ID}/report.csv`);
+  });
+
+  it("lists the recommendations with jump buttons that seek the recording", async () => {
+    const { container } = renderReview(analysed);
+    const list = await screen.findByText("Recommendations", { selector: "h2" }, SLOW);
+    const card = list.closest("section") as HTMLElement;
+    expect(within(card).getByText(/Slow down/, { selector: "h3" })).toBeInTheDocument();
+    fireEvent.click(within(card).getByText("Jump to 1:10"));
+    const video = container.querySelector("video") as HTMLVideoElement;
+    expect(video.currentTime).toBe(70);
+    expect(video.getAttribute("src")).toBe(`/api/v1/sessions/${ID}/recording`);
+  });
+
+  it("marks fillers and hedges in the transcript, and a clicked word seeks the recording", async () => {
+    const { container } = renderReview(analysed);
+    await screen.findByLabelText(/Transcript \(click a word/, undefined, SLOW);
+    expect(container.querySelectorAll(".tw--filler").length).toBeGreaterThan(0);
+    expect(container.querySelector(".tw--hedge")).not.toBeNull();
+    const word = screen.getAllByText("scope")[0] as HTMLElement;
+    fireEvent.click(word);
+    const video = container.querySelector("video") as HTMLVideoElement;
+    expect(video.currentTime).toBe(0.833);
+    expect(word).toHaveAttribute("aria-current", "true");
+  });
+
+  it("shows the analysis progress while the session is being analysed", async () => {
+    renderReview({
+      [`/api/v1/sessions/${ID}`]: () => respond({ ...fixture.session, state: "analyzing" }),
+      [`/api/v1/sessions/${ID}/analysis`]: () =>
+        respond({ session_id: ID, state: "running", backend: "local", progress: 0.42, stage: "transcribe", attempts: 1, error: null }),
+    });
+    expect(await screen.findByText("Transcribing your words", undefined, SLOW)).toBeInTheDocument();
+    expect(screen.getByRole("progressbar", { name: "Analysis progress" })).toHaveAttribute("aria-valuenow", "42");
+  });
+
+  it("says why a failed analysis failed and offers to run it again", async () => {
+    renderReview({
+      [`/api/v1/sessions/${ID}`]: () =>
+        respond({ ...fixture.session, state: "failed", failure_reason: "the recording has no audio track" }),
+      [`/api/v1/sessions/${ID}/analysis`]: () =>
+        respond({ session_id: ID, state: "failed", backend: "local", progress: 0.1, stage: "probe", attempts: 1, error: "the recording has no audio track" }),
+    });
+    expect(await screen.findByText("the recording has no audio track", undefined, SLOW)).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Run the analysis again" })).toBeEnabled();
+  });
+});
