@@ -79,6 +79,16 @@ def _analyze(args: argparse.Namespace) -> int:
     return run_analyze(args.path, as_json=args.json, models_dir=args.models_dir or Settings().models_dir)
 
 
+def _openapi(args: argparse.Namespace) -> int:
+    from server.openapi_doc import openapi_text, write_openapi
+
+    if args.out is None:
+        sys.stdout.write(openapi_text())
+    else:
+        print(f"wrote {write_openapi(args.out)}")
+    return 0
+
+
 def _worker(args: argparse.Namespace) -> int:
     from server.analysis.celery_app import run_worker
 
@@ -124,6 +134,9 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("--json", action="store_true", help="print one JSON report to stdout")
     analyze.add_argument("--models-dir", type=Path, help="prepared models (default PODIUM_MODELS_DIR)")
     analyze.set_defaults(func=_analyze)
+    openapi = sub.add_parser("openapi", help="write the OpenAPI document of the API (as /api/v1/openapi.json)")
+    openapi.add_argument("--out", type=Path, help="file to write (default: stdout), e.g. web/src/api/openapi.json")
+    openapi.set_defaults(func=_openapi)
     worker = sub.add_parser("worker", help="run a Celery worker for analysis jobs (needs PODIUM_REDIS_URL)")
     worker.add_argument("--concurrency", type=int, help="analysis processes (overrides PODIUM_JOBS_WORKERS)")
     worker.add_argument("--loglevel", default="INFO", help="Celery log level")

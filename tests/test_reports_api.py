@@ -8,6 +8,7 @@ from pathlib import Path
 
 from aiohttp.test_utils import TestClient
 
+from inference.report.upgrade import dump_report
 from inference.scoring.pipeline import complete_report
 from inference.scoring.synthetic import synthetic_report
 from server.keys import BLOBS, DB
@@ -31,7 +32,7 @@ async def add_session(client: TestClient, email: str, report: dict | None, title
             for state in (SessionState.ENDED, SessionState.ANALYZING, SessionState.ANALYZED):
                 await sessions.move(session, state)
             full, scores = complete_report(report)
-            await ReportRepository(db).upsert(session.id, 1, full, scores)
+            await ReportRepository(db).upsert(session.id, full.schema_version, dump_report(full), scores)
         return session.id
 
 
@@ -58,7 +59,7 @@ async def test_report_and_exports(client: TestClient) -> None:
     response = await client.get(f"/api/v1/sessions/{sid}/report", headers=auth(token))
     assert response.status == 200
     body = await response.json()
-    assert body["session"]["id"] == sid and body["schema_version"] == 1
+    assert body["session"]["id"] == sid and body["schema_version"] == 2
     assert body["report"]["scores"]["dimensions"]["pace"]["score"] < 100
     assert body["report"]["recommendations"][0]["evidence"]
 
@@ -176,6 +177,13 @@ async def test_session_list_filters_by_state_and_date(client: TestClient) -> Non
         return [s["id"] for s in (await response.json())["items"]]
 
     assert await ids("") == [created, analysed]
+    listed = (await (await client.get("/api/v1/sessions", headers=auth(token))).json())["items"]
+    report = await (await client.get(f"/api/v1/sessions/{analysed}/report", headers=auth(token))).json()
+    assert [s["overall_score"] for s in listed] == [None, report["report"]["scores"]["overall"]]
+    assert (
+        isinstance(listed[1]["overall_score"], float)
+        and report["session"]["overall_score"] == listed[1]["overall_score"]
+    )
     assert await ids("?state=analyzed") == [analysed]
     assert await ids("?state=created,analyzed") == [created, analysed]
     assert await ids("?from=2000-01-01&to=2999-01-01") == [created, analysed]
@@ -183,3 +191,26 @@ async def test_session_list_filters_by_state_and_date(client: TestClient) -> Non
     assert await ids("?from=2999-01-01T00:00:00%2B00:00") == []
     for bad in ("?state=done", "?from=yesterday"):
         assert (await client.get(f"/api/v1/sessions{bad}", headers=auth(token))).status == 400
+
+
+async def test_a_stored_version_1_report_is_served_upgraded(client: TestClient) -> None:
+    token = await register_and_login(client)
+    sid = await add_session(client, "ada@example.com", None)
+    v1 = synthetic_report(60) | {"models": {"speech": {"asr": "whisper-base (int8, cpu, beam 5)"}}, "worker_pid": 7}
+    v1_scored = dump_report(complete_report(v1)[0]) | {"schema_version": 1, "models": v1["models"]}
+    async with client.app[DB]() as db:
+        sessions = SessionRepository(db)
+        session = await sessions.get(sid)
+        assert session is not None
+        for state in (SessionState.ENDED, SessionState.ANALYZING, SessionState.ANALYZED):
+            await sessions.move(session, state)
+        await ReportRepository(db).upsert(sid, 1, v1_scored, v1_scored["scores"])
+    body = await (await client.get(f"/api/v1/sessions/{sid}/report", headers=auth(token))).json()
+    assert body["schema_version"] == 2 and body["report"]["schema_version"] == 2
+    assert body["report"]["models"] == [
+        {"name": "whisper", "version": "whisper-base", "sha256": None, "detail": "int8, cpu, beam 5"}
+    ]
+    assert body["report"]["worker_pid"] == 7
+    assert body["report"]["scores"] == v1_scored["scores"]
+    exported = await (await client.get(f"/api/v1/sessions/{sid}/report.json", headers=auth(token))).json()
+    assert exported == body["report"]

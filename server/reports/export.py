@@ -14,8 +14,11 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
+
+from inference.report.model import Report
+from inference.report.scores import Scores
 
 METRIC_COLUMNS = ("kind", "name", "score", "value", "unit", "reason")
 TIMELINE_COLUMNS = (
@@ -42,25 +45,22 @@ def _write(columns: Sequence[str], rows: list[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-def metrics_csv(scores: Mapping[str, Any]) -> str:
+def metrics_csv(scores: Scores) -> str:
     """The ``rows=metrics`` CSV of a ``scores`` section."""
-    rows: list[dict[str, Any]] = [{"kind": "overall", "name": "overall", "score": scores.get("overall")}]
-    for name, dim in (scores.get("dimensions") or {}).items():
-        rows.append({"kind": "dimension", "name": name, **dim})
-    for name, value in (scores.get("metrics") or {}).items():
+    rows: list[dict[str, Any]] = [{"kind": "overall", "name": "overall", "score": scores.overall}]
+    for name, dim in scores.dimensions.items():
+        rows.append({"kind": "dimension", "name": name, **dim.model_dump()})
+    for name, value in scores.metrics.items():
         rows.append({"kind": "metric", "name": name, "value": value})
     return _write(METRIC_COLUMNS, rows)
 
 
-def _windows(report: Mapping[str, Any]) -> list[dict[str, Any]]:
-    speech = report.get("speech") or {}
-    windows = [dict(w) for w in speech.get("timeline") or ()]
-    if windows:
-        return windows
-    body = report.get("body") or {}
-    entries = list(body.get("timeline") or ())
-    step = float(entries[1]["t_s"]) - float(entries[0]["t_s"]) if len(entries) > 1 else 0.5
-    return [{"start_s": e["t_s"], "end_s": round(float(e["t_s"]) + step, 3)} for e in entries]
+def _windows(report: Report) -> list[dict[str, Any]]:
+    if report.speech is not None and report.speech.timeline:
+        return [w.model_dump() for w in report.speech.timeline]
+    entries = report.body.timeline if report.body is not None else []
+    step = entries[1].t_s - entries[0].t_s if len(entries) > 1 else 0.5
+    return [{"start_s": e.t_s, "end_s": round(e.t_s + step, 3)} for e in entries]
 
 
 def _mode(values: list[Any]) -> Any:
@@ -68,21 +68,21 @@ def _mode(values: list[Any]) -> Any:
     return Counter(values).most_common(1)[0][0] if values else None
 
 
-def timeline_csv(report: Mapping[str, Any]) -> str:
+def timeline_csv(report: Report) -> str:
     """The ``rows=timeline`` CSV of a report."""
-    fillers = [float(f["start_s"]) for f in (report.get("speech") or {}).get("fillers") or ()]
-    body = list((report.get("body") or {}).get("timeline") or ())
+    fillers = [f.start_s for f in report.speech.fillers] if report.speech is not None else []
+    body = report.body.timeline if report.body is not None else []
     rows = []
     for w in _windows(report):
         start, end = float(w["start_s"]), float(w["end_s"])
-        inside = [e for e in body if start <= float(e["t_s"]) < end]
-        visible = [e for e in inside if e.get("person_visible")]
-        facing = [bool(e["facing_camera"]) for e in visible if e.get("facing_camera") is not None]
+        inside = [e for e in body if start <= e.t_s < end]
+        visible = [e for e in inside if e.person_visible]
+        facing = [e.facing_camera for e in visible if e.facing_camera is not None]
         row = dict(w)
-        row["fillers"] = sum(start <= t < end for t in fillers) if report.get("speech") else None
+        row["fillers"] = sum(start <= t < end for t in fillers) if report.speech is not None else None
         row["person_visible_ratio"] = round(len(visible) / len(inside), 3) if inside else None
         row["facing_ratio"] = round(sum(facing) / len(facing), 3) if facing else None
-        row["posture"] = _mode([e.get("posture") for e in visible])
-        row["gesture"] = _mode([e.get("gesture") for e in visible])
+        row["posture"] = _mode([e.posture for e in visible])
+        row["gesture"] = _mode([e.gesture for e in visible])
         rows.append(row)
     return _write(TIMELINE_COLUMNS, rows)

@@ -9,11 +9,13 @@ from typing import Any
 
 from aiohttp import web
 
+from inference.report.model import Report
+from inference.report.scores import Scores
+from inference.report.upgrade import dump_report, load_report
 from inference.scoring.progress import Comparator, GoalSpec, SessionPoint, progress_summary
 from inference.scoring.scores import METRICS
 from server.api_docs import documented
 from server.auth.guards import current_user, require_user
-from server.blob_response import blob_response
 from server.errors import BadRequest, NotFound, ValidationFailed
 from server.keys import BLOBS, DB, SETTINGS
 from server.reports.export import metrics_csv, timeline_csv
@@ -21,7 +23,6 @@ from server.reports.schemas import GoalIn, GoalList, GoalOut, ProgressOut, Repor
 from server.sessions.access import load_owned_session
 from server.sessions.schemas import session_out
 from server.validation import read_json
-from storage.blobs import BlobNotFound
 from storage.models import AnalysisReport, Goal, PracticeSession
 from storage.reports import GoalRepository, ReportReader
 from storage.repositories import RecordingRepository
@@ -41,13 +42,13 @@ CONTENT_TYPES = {
 }
 
 
-async def _owned_report(request: web.Request) -> tuple[PracticeSession, AnalysisReport]:
+async def _owned_report(request: web.Request) -> tuple[PracticeSession, AnalysisReport, Report]:
     session = await load_owned_session(request, current_user(request))
     async with request.app[DB]() as db:
         row = await ReportReader(db).latest(session.id)
     if row is None:
         raise NotFound(f"session not analysed yet (state: {session.state.value})", code="report_not_ready")
-    return session, row
+    return session, row, load_report(row.report)
 
 
 def _attachment(session: PracticeSession, ext: str) -> dict[str, str]:
@@ -58,24 +59,24 @@ def _attachment(session: PracticeSession, ext: str) -> dict[str, str]:
 @documented("A session with its report: scores, recommendations and timelines (404 until analysed)", response=ReportOut)
 @require_user()
 async def get_report(request: web.Request) -> web.Response:
-    session, row = await _owned_report(request)
-    body = {
-        "session": session_out(session).model_dump(mode="json"),
-        "schema_version": row.schema_version,
-        "created_at": row.created_at.isoformat(),
-        "report": row.report,
-    }
-    return web.json_response(body)
+    session, row, report = await _owned_report(request)
+    overall = report.scores.overall if report.scores is not None else None
+    body = ReportOut(
+        session=session_out(session, overall),
+        schema_version=report.schema_version,
+        created_at=row.created_at,
+        report=report,
+    )
+    return web.json_response(body.model_dump(mode="json"))
 
 
 @routes.get("/api/v1/sessions/{session_id}/report.json")
-@documented("Download the report as a JSON file")
+@documented("Download the report as a JSON file (the current schema_version)", response=Report)
 @require_user()
 async def export_json(request: web.Request) -> web.Response:
-    session, row = await _owned_report(request)
-    return web.Response(
-        text=json.dumps(row.report, indent=2), content_type="application/json", headers=_attachment(session, "json")
-    )
+    session, _, report = await _owned_report(request)
+    text = json.dumps(dump_report(report), indent=2)
+    return web.Response(text=text, content_type="application/json", headers=_attachment(session, "json"))
 
 
 @routes.get("/api/v1/sessions/{session_id}/report.csv")
@@ -89,9 +90,9 @@ async def export_csv(request: web.Request) -> web.Response:
     rows = request.query.get("rows", "metrics")
     if rows not in ("metrics", "timeline"):
         raise BadRequest("rows must be 'metrics' or 'timeline'")
-    session, row = await _owned_report(request)
-    scores = row.scores or row.report.get("scores") or {}
-    text = metrics_csv(scores) if rows == "metrics" else timeline_csv(row.report)
+    session, row, report = await _owned_report(request)
+    scores = report.scores if report.scores is not None else Scores.model_validate(row.scores or {})
+    text = metrics_csv(scores) if rows == "metrics" else timeline_csv(report)
     headers = _attachment(session, "csv") | {"Content-Type": "text/csv; charset=utf-8"}
     return web.Response(text=text, headers=headers)
 
@@ -99,19 +100,18 @@ async def export_csv(request: web.Request) -> web.Response:
 @routes.get("/api/v1/sessions/{session_id}/recording")
 @documented("The session's recording; supports HTTP Range requests (206, 416) so players can seek")
 @require_user()
-async def get_recording(request: web.Request) -> web.StreamResponse:
+async def get_recording(request: web.Request) -> web.FileResponse:
     session = await load_owned_session(request, current_user(request))
     async with request.app[DB]() as db:
         recordings = await RecordingRepository(db).for_session(session.id)
     if not recordings:
         raise NotFound("this session has no recording", code="no_recording")
     recording = max(recordings, key=lambda r: r.created_at)
+    path = request.app[BLOBS].local_path(recording.blob_key)
+    if not path.is_file():
+        raise NotFound("the recording file is missing", code="no_recording")
     content_type = CONTENT_TYPES.get(recording.container.lower(), "application/octet-stream")
-    headers = {"Content-Type": content_type, "Cache-Control": "private, max-age=3600"}
-    try:
-        return await blob_response(request, request.app[BLOBS], recording.blob_key, headers)
-    except BlobNotFound as exc:
-        raise NotFound("the recording file is missing", code="no_recording") from exc
+    return web.FileResponse(path, headers={"Content-Type": content_type, "Cache-Control": "private, max-age=3600"})
 
 
 def _goal_spec(goal: Goal) -> GoalSpec:

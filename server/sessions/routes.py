@@ -14,7 +14,7 @@ from server.sessions.schemas import CreateSession, SessionList, SessionOut, sess
 from server.validation import read_json
 from storage.deletion import delete_session_rows
 from storage.models import SessionSource, SessionState
-from storage.reports import list_sessions as list_sessions_filtered
+from storage.reports import list_sessions_scored
 from storage.repositories import SessionRepository
 
 routes = web.RouteTableDef()
@@ -47,8 +47,8 @@ async def list_sessions(request: web.Request) -> web.Response:
     limit = _int_query(request, "limit", 50, 200)
     offset = _int_query(request, "offset", 0, 10**9)
     async with request.app[DB]() as db:
-        sessions = await list_sessions_filtered(db, current_user(request).id, limit, offset, **session_filters(request))
-    body = SessionList(items=[session_out(s) for s in sessions], limit=limit, offset=offset)
+        sessions = await list_sessions_scored(db, current_user(request).id, limit, offset, **session_filters(request))
+    body = SessionList(items=[session_out(s, overall) for s, overall in sessions], limit=limit, offset=offset)
     return web.json_response(body.model_dump(mode="json"))
 
 
