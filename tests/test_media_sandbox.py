@@ -33,8 +33,8 @@ def webm(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize(
     ("head", "name"),
     [
-        (b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81", "matroska"),
-        (b"\x00\x00\x00\x20ftypisom", "mov"),
+        (b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81", "matroska,webm"),
+        (b"\x00\x00\x00\x20ftypisom", "mov,mp4,m4a,3gp,3g2,mj2"),
         (b"RIFF\x24\x00\x00\x00WAVEfmt ", "wav"),
         (b"OggS\x00\x02", "ogg"),
         (b"fLaC\x00\x00", "flac"),

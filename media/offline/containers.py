@@ -18,9 +18,9 @@ _MP4_BOXES = (b"ftyp", b"moov", b"mdat", b"free", b"wide", b"skip")
 def container_of(head: bytes) -> str | None:
     """The FFmpeg demuxer for a file starting with ``head`` (its first 16+ bytes), or ``None`` when not allowed."""
     if head.startswith(b"\x1a\x45\xdf\xa3"):
-        return "matroska"
+        return "matroska,webm"
     if head[4:8] in _MP4_BOXES:
-        return "mov"
+        return "mov,mp4,m4a,3gp,3g2,mj2"
     if head.startswith(b"RIFF") and head[8:12] == b"WAVE":
         return "wav"
     if head.startswith(b"OggS"):

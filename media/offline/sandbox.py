@@ -104,7 +104,7 @@ def probe_result(result: SandboxResult, path: Path) -> MediaInfo:
     if result.returncode == 2 and isinstance(data, dict):
         raise _error_from(data)
     how = f"signal {-result.returncode}" if result.returncode < 0 else f"exit code {result.returncode}"
-    raise MediaCrashed(f"{path.name}: the media reader stopped ({how}) on this file; it may be damaged or hostile")
+    raise MediaCrashed(f"{path}: the media reader stopped ({how}) on this file; it may be damaged or hostile")
 
 
 def _child(argv: list[str]) -> int:
