@@ -23,7 +23,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -121,9 +121,13 @@ def server_env(workdir: Path, port: int) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def running_server(workdir: Path, port: int, timeout_s: float = 60.0) -> Iterator[str]:
-    """Migrate a fresh database, start ``podium serve`` and yield its base URL once ``/healthz`` answers."""
-    env = server_env(workdir, port)
+def running_server(
+    workdir: Path, port: int, timeout_s: float = 60.0, env_overrides: Mapping[str, str] | None = None
+) -> Iterator[str]:
+    """Migrate a fresh database, start ``podium serve`` and yield its base URL once ``/healthz`` answers.
+
+    ``env_overrides`` replace :func:`server_env`'s values (e.g. the real analyser instead of the fake one)."""
+    env = {**server_env(workdir, port), **(env_overrides or {})}
     podium = [sys.executable, "-m", "server.cli"]
     subprocess.run([*podium, "db", "upgrade"], env=env, cwd=REPO_ROOT, check=True, capture_output=True)
     log = (workdir / "server.log").open("wb")
