@@ -320,6 +320,7 @@ class LiveSession:
                 continue
             self.stats.video_analysed += 1
             metrics.VIDEO_FRAMES.labels("analysed").inc()
+            metrics.POSE_INFERENCE_SECONDS.observe(infer_ms / 1000.0)
             self.emit(pose_feedback(result, infer_ms, body))
             for event in body.alerts:
                 self.emit(AlertFeedback(t_s=event.t_s, code=event.code, message=event.message, state=event.state))
@@ -368,6 +369,7 @@ class LiveSession:
         if self._t0 is not None and msg.type in ("voice", "pose", "speech"):
             latency = self.media_time() - msg.t_s
             metrics.FEEDBACK_LATENCY.labels(msg.type).observe(max(0.0, latency))
+            metrics.observe_word_latency(getattr(msg, "words", ()), self.media_time())
             samples = self.stats.latencies.setdefault(msg.type, [])
             if len(samples) < 100_000:
                 samples.append(latency)

@@ -16,6 +16,7 @@ from server.keys import BLOBS, DB, ENGINE, METRICS, REDIS, SETTINGS, SIGNING_KEY
 from server.live import live_ctx
 from server.metrics import HttpMetrics
 from server.middleware import cors_middleware, error_middleware, metrics_middleware
+from server.ops_metrics import OPS_METRICS, OpsMetrics
 from server.pages import DEFAULT_WEB_DIR, add_page_routes
 from server.reports import routes as report_routes
 from server.sessions import events as session_events
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app[METRICS] = registry
     app[SIGNING_KEY] = settings.signing_key()
     app[BLOBS] = blob_store_for(settings.blob_url, settings.resolved_blob_dir)
+    app[OPS_METRICS] = OpsMetrics.register(registry)
     app.cleanup_ctx.extend([_database_ctx, _redis_ctx, uploads_ctx, analysis_ctx, live_ctx])
     app.add_routes(ops.routes)
     app.add_routes(auth_routes.routes)

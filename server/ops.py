@@ -6,6 +6,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from sqlalchemy import text
 
+from server import ops_metrics
 from server.api_docs import openapi_spec
 from server.keys import ENGINE, METRICS, REDIS
 
@@ -43,6 +44,7 @@ async def readyz(request: web.Request) -> web.Response:
 
 @routes.get("/metrics")
 async def metrics(request: web.Request) -> web.Response:
+    await ops_metrics.refresh(request.app)
     body = generate_latest(request.app[METRICS]) + generate_latest(REGISTRY)
     return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 

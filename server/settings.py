@@ -56,6 +56,12 @@ class Settings(BaseSettings):
     preload_models: bool = Field(True, description="Start inference workers and load models at start-up.")
     cors_origin: str = Field("*", description="Access-Control-Allow-Origin for the API (bearer tokens only).")
     shutdown_timeout_s: float = Field(10.0, description="Grace period for open sessions at shutdown.")
+    live_sessions_capacity: int = Field(
+        4,
+        ge=1,
+        description="Live sessions this server is sized for (not enforced): exported as "
+        "podium_live_sessions_capacity for the 'near the limit' alert.",
+    )
     jobs_backend: Literal["local", "celery"] = Field(
         "local", description="Where analysis jobs run: local process pool, or Celery workers on PODIUM_REDIS_URL."
     )

@@ -18,4 +18,4 @@ def test_compose_environment_uses_real_settings() -> None:
         env = compose["services"][service]["environment"]
         assert set(env) <= known, set(env) - known
     assert {"postgres", "redis", "minio", "prometheus", "grafana"} <= set(compose["services"])
-    assert (ROOT / "deploy" / "prometheus.yml").exists()
+    assert (ROOT / "deploy" / "prometheus" / "prometheus.yml").exists()
