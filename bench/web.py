@@ -50,7 +50,9 @@ _INTERACTIVE = f"""() => {{
     const word = document.querySelector("{TRANSCRIPT_WORD}");
     const line = [...document.querySelectorAll("figure svg path.recharts-curve")]
         .some((p) => p.getBoundingClientRect().width > 0);
-    return word !== null && line ? performance.now() : false;
+    if (word === null || !line) return false;
+    const report = performance.getEntriesByType("resource").find((e) => e.name.endsWith("/report"));
+    return {{ ms: performance.now(), report_ms: report ? report.responseEnd : null }};
 }}"""
 _CLICK_TO_SEEKED = f"""async (index) => {{
     const box = document.querySelector("[role=region][aria-label^='Transcript']");
@@ -225,13 +227,14 @@ def sign_in(page: Any, base: str) -> None:
         raise RuntimeError(f"sign-in answered {status}")
 
 
-def interactive_ms(page: Any, url: str, runs: int) -> list[float]:
-    """Navigation start → first transcript word and a chart line on the page, once per run (ms)."""
+def interactive_ms(page: Any, url: str, runs: int) -> list[dict[str, float]]:
+    """Navigation start → first transcript word and a chart line on the page (``ms``), and → the report's
+    JSON received (``report_ms``), once per run."""
     times = []
     for _ in range(runs):
         page.goto(url, wait_until="commit")
         handle = page.wait_for_function(_INTERACTIVE, polling="raf", timeout=60_000)
-        times.append(float(handle.json_value()))
+        times.append(handle.json_value())
     return times
 
 
@@ -251,22 +254,31 @@ def _ok(value: float, budget: float) -> str:
 
 def table(results: dict[str, Any]) -> str:
     js_total = sum(gz for _, _, gz in results["js"])
-    long_ms, base_ms, seeks = results["long_ms"], results["baseline_ms"], [s["ms"] for s in results["seeks"]]
+    long_ms = [r["ms"] for r in results["long_ms"]]
+    base_ms = [r["ms"] for r in results["baseline_ms"]]
+    seeks = [s["ms"] for s in results["seeks"]]
     minutes, baseline = results["minutes"], results["baseline_minutes"]
     rows = [
         "| measure | value | budget | |",
         "|---|---:|---:|---|",
         f"| initial JavaScript, gzipped ({len(results['js'])} files) | {js_total / 1000:.1f} kB | "
         f"≤ {JS_BUDGET_BYTES / 1000:.0f} kB | {_ok(js_total, JS_BUDGET_BYTES)} |",
-        f"| review interactive, {baseline:g}-min report ({results['baseline_words']} words), p50 / max | "
-        f"{_p50(base_ms):.0f} / {max(base_ms):.0f} ms | baseline | |",
+        f"| review interactive, {baseline:g}-min report ({results['baseline_words']} words), p50 / max "
+        f"(report JSON in at p50) | {_p50(base_ms):.0f} / {max(base_ms):.0f} ms ({_report_p50(results['baseline_ms'])})"
+        " | baseline | |",
         f"| review interactive, {minutes:g}-min report ({results['long_words']} words, "
-        f"{results['long_report_bytes'] / 1e6:.1f} MB JSON), p50 / max | {_p50(long_ms):.0f} / {max(long_ms):.0f} ms"
+        f"{results['long_report_bytes'] / 1e6:.1f} MB JSON), p50 / max (report JSON in at p50) | "
+        f"{_p50(long_ms):.0f} / {max(long_ms):.0f} ms ({_report_p50(results['long_ms'])})"
         f" | ≤ {INTERACTIVE_BUDGET_MS:.0f} ms | {_ok(_p50(long_ms), INTERACTIVE_BUDGET_MS)} |",
         f"| word click → video `seeked`, {minutes:g}-min recording ({len(seeks)} clicks), p50 / max | "
         f"{_p50(seeks):.0f} / {max(seeks):.0f} ms | ≤ {SEEK_BUDGET_MS:.0f} ms | {_ok(max(seeks), SEEK_BUDGET_MS)} |",
     ]
     return "\n".join(rows)
+
+
+def _report_p50(runs: Sequence[dict[str, float | None]]) -> str:
+    fetched = [r["report_ms"] for r in runs if r.get("report_ms") is not None]
+    return f"{_p50(fetched):.0f} ms" if fetched else "—"
 
 
 def measure(workdir: Path, web_dir: Path, args: argparse.Namespace) -> dict[str, Any]:

@@ -48,8 +48,8 @@ def test_table_marks_budgets_met_and_missed() -> None:
         "minutes": 60.0,
         "baseline_minutes": 5.0,
         "js": [("/assets/index.js", 300_000, 97_000), ("/assets/vendor.js", 10_000, 3_000)],
-        "baseline_ms": [400.0, 500.0, 450.0],
-        "long_ms": [1400.0, 1700.0, 1450.0],
+        "baseline_ms": [{"ms": 400.0, "report_ms": 90.0}, {"ms": 500.0, "report_ms": 100.0}],
+        "long_ms": [{"ms": t, "report_ms": t / 2} for t in (1400.0, 1700.0, 1450.0)],
         "seeks": [{"ms": 120.0}, {"ms": 130.0}, {"ms": 310.0}],
         "baseline_words": 700,
         "long_words": 8500,
@@ -58,8 +58,8 @@ def test_table_marks_budgets_met_and_missed() -> None:
     lines = web_bench.table(results).splitlines()
     js, baseline, long, seek = lines[2:]
     assert "100.0 kB" in js and js.endswith("✔ |")
-    assert "450 / 500 ms" in baseline
-    assert "1450 / 1700 ms" in long and long.endswith("✔ |")
+    assert "450 / 500 ms (95 ms)" in baseline
+    assert "1450 / 1700 ms (725 ms)" in long and long.endswith("✔ |")
     assert "130 / 310 ms" in seek and seek.endswith("✘ |")  # the slowest click is over 300 ms
 
 
