@@ -35,6 +35,10 @@ MAX_TS_JUMP_S = 1.0
 AUDIO_FRAME_S = 0.02
 VIDEO_FRAME_S = 1 / 30
 
+CRASH_SAFE_MUXING = {"flush_packets": "1", "cluster_time_limit": "1000"}
+"""Muxer options: close a Matroska cluster every second and write it out at once, so a killed server leaves
+at most about a second of media unwritten in the ``.part`` file (see ``media/remux.py``)."""
+
 _OPUS_HEAD = b"OpusHead" + struct.pack("<BBHIhB", 1, 2, 312, 48000, 0, 0)
 _MUX_CODEC = {"vp8": "vp8", "h264": "h264", "opus": "opus"}
 
@@ -85,6 +89,11 @@ class _State:
     dropped: int = 0
 
 
+def partial_path(final_path: Path) -> Path:
+    """Where the recording of ``final_path`` is written until it is finalized (left behind by a crash)."""
+    return final_path.with_name(f".{final_path.name}.part")
+
+
 def vp8_keyframe_size(data: bytes) -> tuple[int, int] | None:
     """Width and height from a VP8 keyframe header, or None if ``data`` is not a keyframe."""
     if len(data) < 10 or data[0] & 1 or data[3:6] != b"\x9d\x01\x2a":
@@ -112,7 +121,7 @@ class Recorder:
 
     def __init__(self, final_path: Path, queue_max: int = 4096) -> None:
         self.final_path = final_path
-        self.tmp_path = final_path.with_name(f".{final_path.name}.part")
+        self.tmp_path = partial_path(final_path)
         self._queue: queue.Queue[tuple[Any, ...] | None] = queue.Queue(maxsize=queue_max)
         self._state = _State()
         self._thread = threading.Thread(target=self._run, name=f"recorder-{final_path.stem}", daemon=True)
@@ -220,7 +229,7 @@ class Recorder:
         if not ready:
             return
         self.tmp_path.parent.mkdir(parents=True, exist_ok=True)
-        st.container = av.open(str(self.tmp_path), "w", format="matroska")
+        st.container = av.open(str(self.tmp_path), "w", format="matroska", container_options=CRASH_SAFE_MUXING)
         for t in ready:
             if t.kind == "video":
                 assert t.size is not None

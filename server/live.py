@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 from collections.abc import AsyncIterator
@@ -18,6 +19,7 @@ from media.workers import MediaWorkers, SpeechFactory
 from server.analysis.runner import enqueue_analysis
 from server.errors import ApiError
 from server.keys import BLOBS, DB, SETTINGS
+from server.recovery import recordings_dir, remove_marker, start_recovery, stop_recovery
 from server.settings import Settings
 from storage.models import Recording, SessionState
 from storage.repositories import RecordingRepository, SessionRepository
@@ -41,7 +43,7 @@ def media_config(settings: Settings) -> MediaConfig:
         no_media_timeout_s=settings.no_media_timeout_s,
         speech_interim_step_s=settings.live_asr_interim_s,
         max_duration_s=settings.session_max_s,
-        recordings_dir=settings.data_dir / "recordings",
+        recordings_dir=recordings_dir(settings.data_dir),
     )
 
 
@@ -66,6 +68,7 @@ def speech_factory(settings: Settings) -> SpeechFactory | None:
 async def persist_ended_session(app: web.Application, live: LiveSession) -> None:
     """Store the recording in the blob store, add its row, move the session to ``ended`` and queue its analysis."""
     result = live.result
+    await asyncio.to_thread(remove_marker, recordings_dir(app[SETTINGS].data_dir), live.session_id)
     async with app[DB]() as db:
         sessions = SessionRepository(db)
         session = await sessions.get(live.session_id)
@@ -108,8 +111,10 @@ async def live_ctx(app: web.Application) -> AsyncIterator[None]:
     app[LIVE] = registry
     if settings.preload_models:
         await workers.warm_up()
+    recovery = start_recovery(app)
     try:
         yield
     finally:
+        await stop_recovery(recovery)
         await registry.close_all("shutdown")
         workers.shutdown()

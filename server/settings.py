@@ -71,7 +71,10 @@ class Settings(BaseSettings):
         1800.0, gt=0, description="Celery/Redis: an unacknowledged job is redelivered after this long (> time limit)."
     )
     jobs_soft_time_limit_s: float = Field(1200.0, gt=0, description="Celery: a job running longer than this fails.")
-    jobs_time_limit_s: float = Field(1500.0, gt=0, description="Celery: a job running this long is killed.")
+    jobs_time_limit_s: float = Field(1500.0, gt=0, description="A job running this long is killed (both backends).")
+    jobs_max_attempts: int = Field(
+        4, ge=1, description="Runs of one job (retries, redeliveries after a killed worker) before it fails for good."
+    )
     jobs_max_retries: int = Field(3, ge=0, description="Celery: retries of a job after a transient error.")
     jobs_retry_backoff_s: float = Field(10.0, gt=0, description="Celery: first retry delay, doubled per retry.")
     jobs_analyzer: str = Field(

@@ -14,6 +14,14 @@ from storage.models import AnalysisJob, AnalysisReport, JobState, utcnow
 ACTIVE_STATES = frozenset({JobState.QUEUED, JobState.RUNNING})
 
 
+class AttemptsExhausted(Exception):
+    """The job already ran ``attempts`` times (each run died or was retried); it must not run again."""
+
+    def __init__(self, attempts: int) -> None:
+        super().__init__(f"the job already ran {attempts} times")
+        self.attempts = attempts
+
+
 class JobRepository:
     """The life-cycle of :class:`AnalysisJob` rows: queued → running → succeeded | failed (→ queued again)."""
 
@@ -25,7 +33,7 @@ class JobRepository:
         return await self._db.scalar(query.execution_options(populate_existing=True))
 
     async def queue(self, session_id: str, backend: str) -> AnalysisJob | None:
-        """Create the session's job or reset its finished row to ``queued`` (``attempts`` is kept).
+        """Create the session's job or reset its finished row to ``queued`` (a fresh run: ``attempts`` back to 0).
 
         Returns None, changing nothing, when the job is already queued or running (checked atomically).
         """
@@ -35,6 +43,7 @@ class JobRepository:
             "progress": 0.0,
             "stage": "queued",
             "error": None,
+            "attempts": 0,
             "created_at": utcnow(),
             "started_at": None,
             "finished_at": None,
@@ -58,19 +67,22 @@ class JobRepository:
             return None
         return job
 
-    async def start(self, session_id: str) -> AnalysisJob | None:
-        """Mark the job running and count the attempt; None when the session has no job row."""
-        job = await self.for_session(session_id)
-        if job is None:
-            return None
-        job.state = JobState.RUNNING
-        job.attempts += 1
-        job.progress = 0.0
-        job.stage = "starting"
-        job.error = None
-        job.started_at = utcnow()
-        job.finished_at = None
+    async def start(self, session_id: str, max_attempts: int | None = None) -> AnalysisJob | None:
+        """Mark the job running and count the attempt (atomically); None when the session has no job row.
+
+        Raises :class:`AttemptsExhausted`, changing nothing, when the job already ran ``max_attempts`` times.
+        """
+        query = update(AnalysisJob).where(AnalysisJob.session_id == session_id)
+        if max_attempts is not None:
+            query = query.where(AnalysisJob.attempts < max_attempts)
+        values = {"state": JobState.RUNNING, "progress": 0.0, "stage": "starting", "error": None}
+        result = await self._db.execute(
+            query.values(attempts=AnalysisJob.attempts + 1, started_at=utcnow(), finished_at=None, **values)
+        )
         await self._db.commit()
+        job = await self.for_session(session_id)
+        if job is not None and not getattr(result, "rowcount", 0):
+            raise AttemptsExhausted(job.attempts)
         return job
 
     async def set_progress(self, session_id: str, stage: str, progress: float) -> None:

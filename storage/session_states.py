@@ -1,4 +1,8 @@
-"""The practice-session state machine: created → live → ended → analyzing → analyzed | failed."""
+"""The practice-session state machine: created → live → ended → analyzing → analyzed | failed.
+
+A live session whose server died is ``interrupted`` instead of ``ended`` (found at the next start-up, see
+``server/recovery.py``) and is analysed like an ended one.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,8 @@ from storage.models import SessionState
 
 ALLOWED_TRANSITIONS: dict[SessionState, frozenset[SessionState]] = {
     SessionState.CREATED: frozenset({SessionState.LIVE, SessionState.ENDED, SessionState.FAILED}),
-    SessionState.LIVE: frozenset({SessionState.ENDED, SessionState.FAILED}),
+    SessionState.LIVE: frozenset({SessionState.ENDED, SessionState.FAILED, SessionState.INTERRUPTED}),
+    SessionState.INTERRUPTED: frozenset({SessionState.ANALYZING, SessionState.FAILED}),
     SessionState.ENDED: frozenset({SessionState.ANALYZING, SessionState.FAILED}),
     SessionState.ANALYZING: frozenset({SessionState.ANALYZED, SessionState.FAILED}),
     SessionState.ANALYZED: frozenset({SessionState.ANALYZING}),

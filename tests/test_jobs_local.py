@@ -239,7 +239,7 @@ async def test_local_pool_runs_the_job_a_live_session_queued_and_reruns_on_post(
     assert rerun.status == 202 and (await rerun.json())["state"] == "queued"
     await runner.idle()
     snap = await snapshot(client.app[SETTINGS].resolved_database_url, session_id)
-    assert snap.job is not None and snap.job.attempts == 2 and len(snap.reports) == 1
+    assert snap.job is not None and snap.job.attempts == 1 and len(snap.reports) == 1
 
 
 async def test_analysis_routes_conflicts_and_access(aiohttp_client: Any, tmp_path: Path) -> None:

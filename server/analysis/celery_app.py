@@ -10,6 +10,7 @@ import logging
 import os
 from typing import Any
 
+from billiard.exceptions import WorkerLostError
 from celery import Celery, Task
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 
@@ -50,13 +51,17 @@ def celery_config(settings: Settings) -> dict[str, Any]:
 
 
 class AnalysisTask(Task):  # type: ignore[misc]
-    """Records a job as failed when Celery itself gives up on it (e.g. the hard time limit killed the process)."""
+    """Records a job as failed when Celery itself gives up on it (e.g. the hard time limit killed the process).
+
+    A job whose worker process was lost (killed, out of memory) is not failed here: the message goes back to
+    the queue (``task_reject_on_worker_lost``) and runs again until ``jobs_max_attempts`` runs are used up.
+    """
 
     podium_config: JobConfig
     podium_settings: Settings
 
     def on_failure(self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
-        if not args:
+        if not args or isinstance(exc, WorkerLostError):
             return
         if isinstance(exc, TimeLimitExceeded):
             reason = f"the analysis was stopped after {self.podium_settings.jobs_time_limit_s:.0f} s (time limit)"

@@ -34,7 +34,7 @@ from inference.report.upgrade import dump_report, load_report
 from server.settings import Settings
 from storage.blobs import InvalidBlobKey, LocalBlobStore
 from storage.database import create_engine, session_factory
-from storage.jobs import JobRepository, ReportRepository
+from storage.jobs import AttemptsExhausted, JobRepository, ReportRepository
 from storage.models import JobState, PracticeSession, SessionState
 from storage.repositories import RecordingRepository, SessionRepository
 from storage.session_states import ALLOWED_TRANSITIONS
@@ -69,6 +69,7 @@ class JobConfig:
     options: Mapping[str, Any] = field(default_factory=dict)
     backend: str = "local"
     progress_interval_s: float = 0.5
+    max_attempts: int = 4
 
     @classmethod
     def from_settings(cls, settings: Settings) -> JobConfig:
@@ -79,6 +80,7 @@ class JobConfig:
             analyzer=settings.jobs_analyzer,
             options=dict(settings.analysis_options),
             backend=settings.jobs_backend,
+            max_attempts=settings.jobs_max_attempts,
         )
 
 
@@ -225,15 +227,26 @@ async def _move_session(db_session: Any, session: PracticeSession, target: Sessi
         log.warning("session %s is %s; not moving it to %s", session.id, session.state.value, target.value)
 
 
-async def _start(factory: async_sessionmaker, blob_dir: Path, session_id: str, backend: str) -> Path:
+def exhausted_reason(attempts: int) -> str:
+    """The readable failure of a job that ran out of attempts."""
+    return (
+        f"the analysis was stopped after {attempts} attempts: each run died (its worker was killed, e.g. out of "
+        "memory) or failed"
+    )
+
+
+async def _start(factory: async_sessionmaker, blob_dir: Path, session_id: str, config: JobConfig) -> Path:
     async with factory() as db:
         session = await SessionRepository(db).get(session_id)
         if session is None:
             raise PermanentJobError("the session no longer exists")
         jobs = JobRepository(db)
         if await jobs.for_session(session_id) is None:
-            await jobs.queue(session_id, backend)
-        await jobs.start(session_id)
+            await jobs.queue(session_id, config.backend)
+        try:
+            await jobs.start(session_id, config.max_attempts)
+        except AttemptsExhausted as exc:
+            raise PermanentJobError(exhausted_reason(exc.attempts)) from exc
         if session.state in (SessionState.LIVE,):
             raise PermanentJobError("the session is still live")
         await _move_session(db, session, SessionState.ANALYZING, None)
@@ -302,7 +315,7 @@ def run_analysis_job(config: JobConfig, session_id: str) -> JobResult:
     """Run one analysis job to its end. Returns the outcome; raises :class:`TransientJobError` to ask for a retry."""
     with DatabaseThread(config.database_url) as db:
         try:
-            path = db.call(_start(db.factory, config.blob_dir, session_id, config.backend))
+            path = db.call(_start(db.factory, config.blob_dir, session_id, config))
             analyzer = load_analyzer(config.analyzer)
             progress = _ProgressWriter(db, session_id, config.progress_interval_s)
             try:

@@ -14,9 +14,17 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from inference.orphans import exit_with_parent
-from server.analysis.job import JobConfig, JobResult, TransientJobError, fail_job_async, run_analysis_job
+from server.analysis.job import (
+    JobConfig,
+    JobResult,
+    TransientJobError,
+    exhausted_reason,
+    fail_job_async,
+    run_analysis_job,
+)
 from server.errors import ApiError, Conflict
 from server.keys import DB, SETTINGS
+from server.ops_metrics import WORKER_RESTARTS
 from server.settings import Settings
 from storage.jobs import JobRepository
 from storage.models import AnalysisJob
@@ -40,20 +48,30 @@ class JobRunner(Protocol):
 class LocalJobRunner:
     """A spawn-context process pool inside the server process (no other service needed).
 
-    A job whose process dies (or that raises) is marked failed; re-running it is a ``POST`` away.
+    A job running longer than ``time_limit_s`` is killed (with the pool's processes) and failed. A job whose
+    process died (killed, out of memory) runs again in a fresh pool, up to ``config.max_attempts`` runs in all
+    (counted in its row, see :func:`~server.analysis.job.run_analysis_job`); a job that raises is failed.
+    Re-running a failed job is a ``POST`` away.
     """
 
     backend = "local"
 
     def __init__(
-        self, config: JobConfig, db: async_sessionmaker, workers: int = 1, job: JobFunction = run_analysis_job
+        self,
+        config: JobConfig,
+        db: async_sessionmaker,
+        workers: int = 1,
+        job: JobFunction = run_analysis_job,
+        time_limit_s: float | None = None,
     ) -> None:
         self._config = config
         self._db = db
         self._workers = workers
         self._job = job
+        self._time_limit_s = time_limit_s
         self._pool = self._new_pool()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._deaths: dict[str, int] = {}
 
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
@@ -61,26 +79,47 @@ class LocalJobRunner:
         )
 
     async def submit(self, session_id: str) -> None:
-        future = asyncio.get_running_loop().run_in_executor(self._pool, self._job, self._config, session_id)
-        task = asyncio.create_task(self._watch(session_id, future))
+        pool = self._pool
+        future = asyncio.get_running_loop().run_in_executor(pool, self._job, self._config, session_id)
+        future.add_done_callback(_consume_exception)
+        task = asyncio.create_task(self._watch(session_id, pool, future))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _watch(self, session_id: str, future: asyncio.Future[JobResult]) -> None:
+    async def _watch(self, session_id: str, pool: ProcessPoolExecutor, future: asyncio.Future[JobResult]) -> None:
         try:
-            result = await future
+            result = await asyncio.wait_for(asyncio.shield(future), self._time_limit_s)
             log.info("analysis of session %s: %s", session_id, result.state.value)
+            self._deaths.pop(session_id, None)
             return
+        except TimeoutError:
+            reason = f"the analysis was stopped after {self._time_limit_s:.0f} s (time limit)"
+            self._replace_pool(pool, kill=True)
         except TransientJobError as exc:
             reason = str(exc)
         except BrokenProcessPool:
-            reason = "the analysis process died"
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = self._new_pool()
+            self._replace_pool(pool)
+            deaths = self._deaths[session_id] = self._deaths.get(session_id, 0) + 1
+            if deaths < self._config.max_attempts:
+                log.warning("the analysis process of session %s died; running it again", session_id)
+                await self.submit(session_id)
+                return
+            reason = exhausted_reason(deaths)
         except Exception as exc:
             reason = f"{type(exc).__name__}: {exc}"
+        self._deaths.pop(session_id, None)
         log.warning("analysis of session %s failed: %s", session_id, reason)
         await fail_job_async(self._db, session_id, reason)
+
+    def _replace_pool(self, pool: ProcessPoolExecutor, kill: bool = False) -> None:
+        """Swap a broken (or to be killed) pool for a fresh one, once, however many of its jobs notice."""
+        if kill:
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.kill()
+        if pool is self._pool:
+            pool.shutdown(wait=False, cancel_futures=False)
+            self._pool = self._new_pool()
+            WORKER_RESTARTS.labels("analysis").inc()
 
     async def idle(self) -> None:
         """Wait until every submitted job has finished and its outcome is recorded."""
@@ -98,6 +137,12 @@ class LocalJobRunner:
         await asyncio.gather(*list(self._tasks), return_exceptions=True)
         for process in list(processes.values()):
             await asyncio.to_thread(process.join, 5)
+
+
+def _consume_exception(future: asyncio.Future[Any]) -> None:
+    """Retrieve a job future's exception (a killed job's future may end after its watcher gave up on it)."""
+    if not future.cancelled():
+        future.exception()
 
 
 class CeleryJobRunner:
@@ -138,7 +183,9 @@ def make_runner(settings: Settings, db: async_sessionmaker) -> JobRunner:
     """The runner ``settings.jobs_backend`` asks for."""
     if settings.jobs_backend == "celery":
         return CeleryJobRunner(settings)
-    return LocalJobRunner(JobConfig.from_settings(settings), db, settings.jobs_workers)
+    return LocalJobRunner(
+        JobConfig.from_settings(settings), db, settings.jobs_workers, time_limit_s=settings.jobs_time_limit_s
+    )
 
 
 async def enqueue_analysis(app: web.Application, session_id: str) -> AnalysisJob:

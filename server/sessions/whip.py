@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -13,6 +14,7 @@ from server.auth.guards import current_user, require_user
 from server.errors import ApiError, Conflict, NotFound
 from server.keys import DB, SETTINGS
 from server.live import LIVE
+from server.recovery import recordings_dir, write_marker
 from server.sessions.access import load_owned_session
 from server.validation import read_body
 from storage.models import SessionState
@@ -47,6 +49,7 @@ async def publish(request: web.Request) -> web.Response:
         raise Conflict(f"session is {session.state.value}; create a new session to publish again")
     with media_errors():
         live = await request.app[LIVE].start(session.id, raw.decode("utf-8", errors="replace"))
+    await asyncio.to_thread(write_marker, recordings_dir(settings.data_dir), session.id)
     async with request.app[DB]() as db:
         repo = SessionRepository(db)
         fresh = await repo.get(session.id)
