@@ -30,7 +30,7 @@ function TokenView({ token, active }: { token: Token; active: boolean }) {
     const length = token.end_s - token.start_s;
     return (
       <span className="tw-pause" data-start={token.start_s} title={`Pause of ${formatNumber(length)} s`}>
-        ⏸ {formatNumber(length)} s
+        pause {formatNumber(length)} s
       </span>
     );
   }

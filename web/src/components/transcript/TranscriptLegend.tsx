@@ -18,7 +18,7 @@ export function TranscriptLegend({ counts }: LegendProps) {
         <span className="tw tw--hedge">I think</span> hedges: {counts.hedge}
       </li>
       <li>
-        <span className="tw-pause">⏸</span> pauses: {counts.pause}
+        <span className="tw-pause">pause</span> pauses: {counts.pause}
       </li>
     </ul>
   );

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from "react";
-import { useNavigate } from "react-router";
+import { Link, useNavigate } from "react-router";
 import { Button } from "../../components/ui/Button";
 import { ErrorBanner } from "../../components/ui/ErrorBanner";
 import { Field } from "../../components/ui/Field";
@@ -71,8 +71,8 @@ export function PracticePage() {
 
   const minutes = state.mediaTime / 60;
   const pauses = state.pauseStarts.length;
-  const cameras = [{ value: "", label: "Default camera" }, ...media.devices.cameras.map(toOption)];
-  const microphones = [{ value: "", label: "Default microphone" }, ...media.devices.microphones.map(toOption)];
+  const cameras = [{ value: "", label: "System default" }, ...media.devices.cameras.map(toOption)];
+  const microphones = [{ value: "", label: "System default" }, ...media.devices.microphones.map(toOption)];
 
   return (
     <div className={`practice${sparse ? " practice-sparse" : ""}`}>
@@ -80,6 +80,11 @@ export function PracticePage() {
 
       {media.error && <ErrorBanner title="Camera and microphone" error={media.error} onRetry={media.retry} />}
       {live.error && <ErrorBanner title={live.error.step} error={live.error.error} onDismiss={live.clearError} />}
+      {live.phase === "failed" && live.session && live.startedAt !== null && (
+        <p className="practice-saved">
+          What was recorded so far is saved: <Link to={`/sessions/${live.session.id}`}>open the session</Link>.
+        </p>
+      )}
 
       <form className="practice-controls card" onSubmit={submit} aria-label="Session settings">
         <Field
@@ -145,7 +150,7 @@ export function PracticePage() {
                   {PHASE_TEXT[live.phase]}
                 </output>
               </span>
-              <Timer startedAt={live.startedAt} />
+              <Timer startedAt={live.startedAt} running={live.phase === "live"} />
             </div>
             {!sparse && <NudgeBanner nudge={state.nudges.current} />}
             {sparse && <SparseCue cue={currentCue(state)} />}

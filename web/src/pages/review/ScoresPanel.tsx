@@ -5,6 +5,12 @@ import { DIMENSIONS, dimensionLabel, scoreBand } from "./dimensions";
 
 const BAND_WORDS = { good: "good", fair: "fair", poor: "needs work", none: "not scored" } as const;
 
+/** A dimension's headline value: shares as percentages, the rest with their unit. */
+export function formatValue(value: number, unit: string): string {
+  if (unit === "share") return `${Math.round(value * 100)} % of the time`;
+  return `${formatNumber(value, 2)}${unit ? ` ${unit}` : ""}`;
+}
+
 function ScoreMeter({ score }: { score: number }) {
   return (
     <div className="score-meter" aria-hidden="true">
@@ -30,7 +36,7 @@ function DimensionCard({ name, dim }: { name: string; dim: DimensionScore }) {
         ) : (
           <>
             <span className={`score-word score-word--${band}`}>{BAND_WORDS[band]}</span>
-            {dim.value !== null ? ` · ${formatNumber(dim.value, 2)}${dim.unit ? ` ${dim.unit}` : ""}` : null}
+            {dim.value !== null ? ` · ${formatValue(dim.value, dim.unit)}` : null}
           </>
         )}
       </p>

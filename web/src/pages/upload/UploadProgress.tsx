@@ -74,23 +74,25 @@ export function UploadProgress({ phase, onPause, onResume, onCancel }: UploadPro
           <Spinner label="Uploaded. Opening the review…" />
         </div>
       );
-    case "failed":
+    case "failed": {
+      const partial = phase.total > 0 && phase.sent < phase.total;
       return (
         <div className="upload-status">
           <div className="error-banner" role="alert">
             <p>
-              <strong>{phase.fileName ? `${phase.fileName}: ` : ""}</strong>
+              {phase.fileName && !phase.message.includes(phase.fileName) ? <strong>{phase.fileName}: </strong> : null}
               {phase.message}
             </p>
           </div>
-          {phase.total > 0 ? <Bar sent={phase.sent} total={phase.total} label={`Uploading ${phase.fileName}`} /> : null}
+          {partial ? <Bar sent={phase.sent} total={phase.total} label={`Uploading ${phase.fileName}`} /> : null}
           <div className="upload-actions">
-            {phase.total > 0 && phase.sent < phase.total ? <Button onClick={onResume}>Try again</Button> : null}
+            {partial ? <Button onClick={onResume}>Try again</Button> : null}
             <Button variant="ghost" onClick={onCancel}>
               Choose another file
             </Button>
           </div>
         </div>
       );
+    }
   }
 }
