@@ -99,6 +99,18 @@ def _worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup(args: argparse.Namespace) -> int:
+    from server.backup_cli import run
+
+    return run(args.dir, restoring=False)
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from server.backup_cli import run
+
+    return run(args.dir, restoring=True)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="podium", description="Podium, a self-hosted presentation coach.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -141,6 +153,12 @@ def _parser() -> argparse.ArgumentParser:
     worker.add_argument("--concurrency", type=int, help="analysis processes (overrides PODIUM_JOBS_WORKERS)")
     worker.add_argument("--loglevel", default="INFO", help="Celery log level")
     worker.set_defaults(func=_worker)
+    backup = sub.add_parser("backup", help="back up the database (every table, one read transaction) and recordings")
+    backup.add_argument("dir", type=Path, help="an empty or new directory")
+    backup.set_defaults(func=_backup)
+    restore = sub.add_parser("restore", help="restore a backup into an empty database and the blob store")
+    restore.add_argument("dir", type=Path, help="a directory written by `podium backup`")
+    restore.set_defaults(func=_restore)
     return parser
 
 
