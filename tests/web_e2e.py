@@ -269,8 +269,9 @@ def drive(visit: Visit, talk: Path) -> None:
     session_id = practise(visit)
     summary["session_id"] = session_id
     await_report(visit, "practice")
-    visit.record("review", screenshot="review")
     click_filler(visit, session_id)
+    visit.page.wait_for_function("() => document.querySelector('video')?.readyState >= 2", timeout=10_000)
+    visit.record("review", screenshot="review")
     check_lists(visit, session_id)
     summary["upload_session_id"] = upload(visit, talk)
     visit.record("review-upload")
@@ -346,10 +347,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             summary["screenshots"] = copy_screenshots(args.workdir.resolve() / "screens", args.screenshots)
     except Exception as exc:
         summary["fatal"] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-        print(json.dumps(summary), flush=True)
+        _emit(summary, args.workdir)
         raise
-    print(json.dumps(summary), flush=True)
+    _emit(summary, args.workdir)
     return 0
+
+
+def _emit(summary: dict[str, Any], workdir: Path) -> None:
+    """The summary as the last stdout line, and kept in ``workdir/summary.json``."""
+    text = json.dumps(summary)
+    if workdir.is_dir():
+        (workdir / "summary.json").write_text(text)
+    print(text, flush=True)
 
 
 if __name__ == "__main__":
