@@ -23,6 +23,7 @@ from media.config import MediaConfig
 from media.errors import AlreadyPublishing, SdpInvalid, SessionClosed
 from media.fanout import FanoutHub, Subscription
 from media.feedback import AlertFeedback, Feedback, SessionFeedback, pose_feedback, voice_feedback
+from media.forward import ForwardHub
 from media.ratelimit import FeedbackScheduler
 from media.recorder import AUDIO_FRAME_S, VIDEO_FRAME_S, Recorder, RecordingResult
 from media.sampler import LatestSlot, RateSampler, fit_within
@@ -30,6 +31,7 @@ from media.sdp import OfferSummary, validate_offer
 from media.speech_pipeline import SpeechPipeline
 from media.stats import SessionStats
 from media.timestamps import FrameRebaser
+from media.whep import ViewerConfig, ViewerSet
 from media.workers import MediaWorkers
 
 log = logging.getLogger(__name__)
@@ -73,6 +75,10 @@ class LiveSession:
         self.answer_sdp: str | None = None
         self.stats = SessionStats()
         self.hub = FanoutHub(config.subscriber_queue_max)
+        self.forward = ForwardHub()
+        self.viewers = ViewerSet(
+            self.forward, self.hub, ViewerConfig(ice_servers=config.ice_servers, max_sdp_bytes=config.max_sdp_bytes)
+        )
         self._scheduler = FeedbackScheduler(rate=config.feedback_max_msgs_per_s)
         self._fb_wakeup = asyncio.Event()
         self._channel: RTCDataChannel | None = None
@@ -123,6 +129,16 @@ class LiveSession:
             self._scheduler.offer(msg)
             self._fb_wakeup.set()
 
+    def send_note(self, msg: Feedback, to_publisher: bool) -> None:
+        """Send a coach's note at once (notes are rare, not rate-limited): to every observer and viewer, and to the
+        publisher's data channel when ``to_publisher``."""
+        if self._closing:
+            return
+        if to_publisher:
+            self._send_now(msg)
+        else:
+            self.hub.publish(msg.to_json())
+
     def media_time(self) -> float:
         """Current media time: seconds since media time 0 reached us by the fastest path seen (0 before media)."""
         return 0.0 if self._t0 is None else time.monotonic() - self._wall_origin
@@ -145,6 +161,8 @@ class LiveSession:
             for t in tasks:
                 t.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            await self.viewers.close_all(reason)
+            self.forward.close()
             if self._pc is not None:
                 with contextlib.suppress(Exception):
                     await self._pc.close()
@@ -209,6 +227,7 @@ class LiveSession:
             if transceiver.receiver.track is track:
                 self._recorder.expect(track.kind)
                 self._recorder.tap_receiver(transceiver.receiver, track.kind)
+                self.forward.attach(transceiver.receiver, track.kind)
         if track.kind == "audio":
             self._spawn(self._audio_pipeline(track), "audio")
         elif track.kind == "video":

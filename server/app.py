@@ -9,6 +9,7 @@ from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
 
 from server import ops
+from server.admin import audit as admin_audit
 from server.analysis import routes as analysis_routes
 from server.analysis.runner import analysis_ctx
 from server.auth import routes as auth_routes
@@ -16,13 +17,16 @@ from server.keys import BLOBS, DB, ENGINE, METRICS, REDIS, SETTINGS, SIGNING_KEY
 from server.live import live_ctx
 from server.metrics import HttpMetrics
 from server.middleware import cors_middleware, error_middleware, metrics_middleware
+from server.notes import routes as note_routes
 from server.ops_metrics import OPS_METRICS, OpsMetrics
 from server.pages import DEFAULT_WEB_DIR, add_page_routes
 from server.reports import routes as report_routes
 from server.sessions import events as session_events
 from server.sessions import routes as session_routes
+from server.sessions import whep as session_whep
 from server.sessions import whip as session_whip
 from server.settings import Settings
+from server.shares import routes as share_routes
 from server.uploads import routes as upload_routes
 from server.uploads.expiry import uploads_ctx
 from storage.database import create_engine, session_factory
@@ -70,6 +74,10 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app.add_routes(auth_routes.routes)
     app.add_routes(session_routes.routes)
     app.add_routes(session_whip.routes)
+    app.add_routes(session_whep.routes)
+    app.add_routes(share_routes.routes)
+    app.add_routes(note_routes.routes)
+    app.add_routes(admin_audit.routes)
     app.add_routes(session_events.routes)
     app.add_routes(analysis_routes.routes)
     app.add_routes(upload_routes.routes)

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     web_dir: Path | None = Field(
         None, description="Built web app served at / (default: web/dist of this installation, built by `make`)."
     )
+    whep_max_viewers: int = Field(
+        10, ge=0, description="WHEP viewers (coaches watching) at once on one live session; more get 429."
+    )
     secret_key: SecretStr | None = Field(
         None, description="JWT signing key; default: generated once and kept in <data_dir>/secret_key."
     )

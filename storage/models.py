@@ -156,9 +156,7 @@ class Share(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     owner_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    session_id: Mapped[str | None] = mapped_column(
-        ForeignKey("practice_sessions.id", ondelete="CASCADE"), index=True
-    )
+    session_id: Mapped[str | None] = mapped_column(ForeignKey("practice_sessions.id", ondelete="CASCADE"), index=True)
     coach_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     permission: Mapped[SharePermission] = mapped_column(
         _enum(SharePermission, "share_permission"), default=SharePermission.VIEW

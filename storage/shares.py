@@ -99,6 +99,11 @@ class ShareRepository:
         )
         return [ShareRow(s, o, c) for s, o, c in (await self._db.execute(query)).all()]
 
+    async def between(self, owner_id: str, coach_id: str) -> list[Share]:
+        """Every share ``owner_id`` gave ``coach_id``."""
+        query = select(Share).where(Share.owner_id == owner_id, Share.coach_id == coach_id)
+        return list(await self._db.scalars(query))
+
     async def permission_for(self, session: PracticeSession, coach_id: str) -> SharePermission | None:
         """The widest permission ``coach_id`` holds on ``session`` (its own share or an all-sessions share)."""
         query = select(Share.permission).where(

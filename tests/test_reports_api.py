@@ -213,4 +213,5 @@ async def test_a_stored_version_1_report_is_served_upgraded(client: TestClient) 
     assert body["report"]["worker_pid"] == 7
     assert body["report"]["scores"] == v1_scored["scores"]
     exported = await (await client.get(f"/api/v1/sessions/{sid}/report.json", headers=auth(token))).json()
+    assert exported.pop("notes") == [], "the export carries the coaches' notes"
     assert exported == body["report"]

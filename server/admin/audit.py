@@ -10,8 +10,8 @@ from pydantic import BaseModel
 
 from server.api_docs import documented
 from server.auth.guards import require_user
+from server.errors import BadRequest
 from server.keys import DB
-from server.validation import int_query
 from storage.audit import AuditRepository
 from storage.models import AuditEvent, Role
 
@@ -46,12 +46,19 @@ def _out(event: AuditEvent) -> AuditEventOut:
     )
 
 
+def _bounded(request: web.Request, name: str, default: int, maximum: int) -> int:
+    raw = request.query.get(name, str(default))
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > maximum:
+        raise BadRequest(f"query parameter {name} must be an integer between 0 and {maximum}")
+    return int(raw)
+
+
 @routes.get("/api/v1/admin/audit")
 @documented("Audit events, newest first; filters: ?action=admin.session_access&actor_id=…", response=AuditList)
 @require_user(Role.ADMIN)
 async def list_audit(request: web.Request) -> web.Response:
-    limit = int_query(request, "limit", 100, 1, 500)
-    offset = int_query(request, "offset", 0, 0, 10**9)
+    limit = max(1, _bounded(request, "limit", 100, 500))
+    offset = _bounded(request, "offset", 0, 10**9)
     async with request.app[DB]() as db:
         events = await AuditRepository(db).recent(
             limit, offset, action=request.query.get("action"), actor_id=request.query.get("actor_id")

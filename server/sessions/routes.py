@@ -9,13 +9,15 @@ from server.auth.guards import current_user, require_user
 from server.errors import BadRequest, Conflict
 from server.keys import BLOBS, DB, SETTINGS
 from server.reports.filters import session_filters
-from server.sessions.access import load_owned_session
-from server.sessions.schemas import CreateSession, SessionList, SessionOut, session_out
+from server.sessions.access import Need, load_owned_session, load_session
+from server.sessions.schemas import CreateSession, SessionList, SessionOut, UpdateSession, session_out
 from server.validation import read_json
 from storage.deletion import delete_session_rows
 from storage.models import SessionSource, SessionState
-from storage.reports import list_sessions_scored
-from storage.repositories import SessionRepository
+from storage.notes import set_live_notes
+from storage.reports import overall_scores
+from storage.repositories import SessionRepository, UserRepository
+from storage.shares import list_readable_sessions
 
 routes = web.RouteTableDef()
 
@@ -27,7 +29,8 @@ async def create_session(request: web.Request) -> web.Response:
     body = await read_json(request, CreateSession, request.app[SETTINGS].max_json_bytes)
     async with request.app[DB]() as db:
         session = await SessionRepository(db).create(current_user(request).id, body.title, SessionSource.LIVE)
-    return web.json_response(session_out(session).model_dump(mode="json"), status=201)
+    body_out = session_out(session, owner_email=current_user(request).email)
+    return web.json_response(body_out.model_dump(mode="json"), status=201)
 
 
 def _int_query(request: web.Request, name: str, default: int, maximum: int) -> int:
@@ -47,8 +50,10 @@ async def list_sessions(request: web.Request) -> web.Response:
     limit = _int_query(request, "limit", 50, 200)
     offset = _int_query(request, "offset", 0, 10**9)
     async with request.app[DB]() as db:
-        sessions = await list_sessions_scored(db, current_user(request).id, limit, offset, **session_filters(request))
-    body = SessionList(items=[session_out(s, overall) for s, overall in sessions], limit=limit, offset=offset)
+        rows = await list_readable_sessions(db, current_user(request).id, limit, offset, **session_filters(request))
+        scores = await overall_scores(db, [r.session.id for r in rows])
+    items = [session_out(r.session, scores.get(r.session.id), access=r.access, owner_email=r.owner_email) for r in rows]
+    body = SessionList(items=items, limit=limit, offset=offset)
     return web.json_response(body.model_dump(mode="json"))
 
 
@@ -56,8 +61,30 @@ async def list_sessions(request: web.Request) -> web.Response:
 @documented("One session", response=SessionOut)
 @require_user()
 async def get_session(request: web.Request) -> web.Response:
-    session = await load_owned_session(request, current_user(request))
-    return web.json_response(session_out(session).model_dump(mode="json"))
+    grant = await load_session(request, current_user(request), Need.VIEW)
+    async with request.app[DB]() as db:
+        owner = await UserRepository(db).by_id(grant.session.owner_id)
+        scores = await overall_scores(db, [grant.session.id])
+    out = session_out(
+        grant.session,
+        scores.get(grant.session.id),
+        access=grant.access,
+        owner_email=owner.email if owner is not None else None,
+    )
+    return web.json_response(out.model_dump(mode="json"))
+
+
+@routes.patch("/api/v1/sessions/{session_id}")
+@documented("Change my session's settings: live_notes", request=UpdateSession, response=SessionOut)
+@require_user()
+async def update_session(request: web.Request) -> web.Response:
+    user = current_user(request)
+    body = await read_json(request, UpdateSession, request.app[SETTINGS].max_json_bytes)
+    session = await load_owned_session(request, user)
+    if body.live_notes is not None:
+        async with request.app[DB]() as db:
+            session = await set_live_notes(db, session.id, body.live_notes) or session
+    return web.json_response(session_out(session, owner_email=user.email).model_dump(mode="json"))
 
 
 @routes.delete("/api/v1/sessions/{session_id}")

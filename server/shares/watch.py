@@ -12,7 +12,6 @@ from aiohttp import web
 
 from server.keys import DB
 from storage.models import PracticeSession, Share
-from storage.repositories import SessionRepository
 from storage.shares import ShareRepository
 
 
@@ -76,12 +75,14 @@ def watches(app: web.Application) -> AccessWatches:
 
 async def end_revoked(app: web.Application, share: Share) -> int:
     """After ``share`` was deleted: end each viewing it granted that no other share still grants; return how many."""
+    affected = watches(app).affected_by(share)
+    if not affected:
+        return 0
+    async with app[DB]() as db:
+        remaining = await ShareRepository(db).between(share.owner_id, share.coach_id)
     ended = 0
-    for watch in watches(app).affected_by(share):
-        async with app[DB]() as db:
-            session = await SessionRepository(db).get(watch.session_id)
-            still = None if session is None else await ShareRepository(db).permission_for(session, watch.user_id)
-        if still is None and not watch.revoked:
+    for watch in affected:
+        if not watch.revoked and not any(s.session_id in (None, watch.session_id) for s in remaining):
             watch.revoked = True
             watch.on_revoke()
             ended += 1

@@ -1,0 +1,79 @@
+"""The aiortc internals media/forward_hook.py relies on: this fails loudly when an aiortc upgrade changes them."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import queue
+from fractions import Fraction
+from typing import Any
+
+import av
+from aiortc import RTCRtpReceiver, RTCRtpSender
+from aiortc.codecs import get_encoder
+from aiortc.rtcrtpparameters import RTCRtpCodecParameters
+
+from media.forward_hook import DECODER_QUEUE_ATTR, is_coroutine_method, on_keyframe_request, tap_encoded_frames
+
+
+class _Transport:
+    """Just enough of an RTCDtlsTransport for constructing a receiver or sender."""
+
+    state = "new"
+    transport: Any = None
+
+    def _register_rtp_receiver(self, *args: Any) -> None: ...
+    def _register_rtp_sender(self, *args: Any) -> None: ...
+
+
+def test_receiver_has_the_private_decoder_queue_and_pli_sender() -> None:
+    async def make() -> RTCRtpReceiver:
+        return RTCRtpReceiver("video", _Transport())  # type: ignore[arg-type]
+
+    receiver = asyncio.run(make())
+    decoder_queue = getattr(receiver, DECODER_QUEUE_ATTR)
+    assert isinstance(decoder_queue, queue.Queue), "aiortc no longer hands frames to a decoder queue"
+    assert is_coroutine_method(receiver, "_send_rtcp_pli"), "aiortc renamed RTCRtpReceiver._send_rtcp_pli"
+    assert "getSynchronizationSources" in dir(receiver)
+    source = inspect.getsource(RTCRtpReceiver._handle_rtp_packet)
+    assert "__decoder_queue.put((codec, encoded_frame))" in source, "aiortc changed what it queues for decoding"
+
+
+def test_tap_sees_each_frame_and_the_decoder_still_gets_it() -> None:
+    async def run() -> tuple[list[tuple[str, int, bytes, int]], Any]:
+        receiver = RTCRtpReceiver("video", _Transport())  # type: ignore[arg-type]
+        seen: list[tuple[str, int, bytes, int]] = []
+        tap_encoded_frames(receiver, lambda *frame: seen.append(frame))
+        codec = RTCRtpCodecParameters(mimeType="video/VP8", clockRate=90000, payloadType=96)
+
+        class Frame:
+            data = b"\x10\x02\x00"
+            timestamp = 1234
+
+        getattr(receiver, DECODER_QUEUE_ATTR).put((codec, Frame()))
+        return seen, getattr(receiver, DECODER_QUEUE_ATTR).get_nowait()
+
+    seen, queued = asyncio.run(run())
+    assert seen == [("vp8", 90000, b"\x10\x02\x00", 1234)]
+    assert queued[1].timestamp == 1234
+
+
+def test_sender_packs_packets_without_encoding_and_routes_keyframe_requests() -> None:
+    source = inspect.getsource(RTCRtpSender._next_encoded_frame)
+    assert ".pack(data)" in source, "aiortc's sender no longer packetises pre-encoded av.Packet objects"
+    handler = inspect.getsource(RTCRtpSender._handle_rtcp_packet)
+    assert "self._send_keyframe()" in handler, "aiortc no longer calls _send_keyframe on PLI/FIR"
+    codec = RTCRtpCodecParameters(mimeType="video/VP8", clockRate=90000, payloadType=96)
+    packet = av.Packet(b"\x10\x02\x00\x9d\x01\x2a" + b"\x00" * 20)
+    packet.pts, packet.time_base = 3000, Fraction(1, 90000)
+    payloads, timestamp = get_encoder(codec).pack(packet)
+    assert payloads and timestamp == 3000
+
+    async def keyframe_request() -> list[str]:
+        sender = RTCRtpSender("video", _Transport())  # type: ignore[arg-type]
+        calls: list[str] = []
+        on_keyframe_request(sender, lambda: calls.append("pli"))
+        sender._send_keyframe()
+        return calls
+
+    assert asyncio.run(keyframe_request()) == ["pli"]
