@@ -1,4 +1,4 @@
-import { memo, useMemo } from "react";
+import { memo, useCallback, useMemo } from "react";
 import {
   CartesianGrid,
   Line,
@@ -104,10 +104,58 @@ const ChartBody = memo(function ChartBody({
   width,
   playhead,
 }: BodyProps) {
-  const handleClick = (state: MouseHandlerDataParam) => {
-    const t = Number(state.activeLabel);
-    if (Number.isFinite(t)) onSeek(t);
-  };
+  const handleClick = useCallback(
+    (state: MouseHandlerDataParam) => {
+      const t = Number(state.activeLabel);
+      if (Number.isFinite(t)) onSeek(t);
+    },
+    [onSeek],
+  );
+  // The same element objects from render to render: when only the playhead moves, React skips them.
+  const fixed = useMemo(
+    () => [
+      <CartesianGrid key="grid" strokeDasharray="3 3" stroke="#d4d8de" />,
+      <XAxis
+        key="x"
+        dataKey="t"
+        type="number"
+        domain={[0, Math.max(durationS, 1)]}
+        tickFormatter={(t: number) => clock(t)}
+        stroke="#4a5361"
+        fontSize={12}
+      />,
+      <YAxis
+        key="y"
+        width={Y_AXIS_WIDTH}
+        domain={yDomain ? [...yDomain] : ["auto", "auto"]}
+        stroke="#4a5361"
+        fontSize={12}
+        allowDecimals={false}
+      />,
+      band ? (
+        <ReferenceArea key="band" y1={band.from} y2={band.to} fill="#2f855a" fillOpacity={0.08} ifOverflow="extendDomain" />
+      ) : null,
+      <Tooltip
+        key="tooltip"
+        labelFormatter={(t) => clock(Number(t))}
+        formatter={(value) => `${formatNumber(Number(value))} ${unit}`}
+        isAnimationActive={false}
+      />,
+      ...series.map((s) => (
+        <Line
+          key={s.key}
+          dataKey={s.key}
+          name={s.label}
+          stroke={s.color}
+          strokeWidth={2}
+          dot={false}
+          isAnimationActive={false}
+          connectNulls={false}
+        />
+      )),
+    ],
+    [durationS, yDomain, band, unit, series],
+  );
   return (
     <LineChart
       width={width}
@@ -119,42 +167,7 @@ const ChartBody = memo(function ChartBody({
       accessibilityLayer
       title={`${title} over time`}
     >
-      <CartesianGrid strokeDasharray="3 3" stroke="#d4d8de" />
-      <XAxis
-        dataKey="t"
-        type="number"
-        domain={[0, Math.max(durationS, 1)]}
-        tickFormatter={(t: number) => clock(t)}
-        stroke="#4a5361"
-        fontSize={12}
-      />
-      <YAxis
-        width={Y_AXIS_WIDTH}
-        domain={yDomain ? [...yDomain] : ["auto", "auto"]}
-        stroke="#4a5361"
-        fontSize={12}
-        allowDecimals={false}
-      />
-      {band ? (
-        <ReferenceArea y1={band.from} y2={band.to} fill="#2f855a" fillOpacity={0.08} ifOverflow="extendDomain" />
-      ) : null}
-      <Tooltip
-        labelFormatter={(t) => clock(Number(t))}
-        formatter={(value) => `${formatNumber(Number(value))} ${unit}`}
-        isAnimationActive={false}
-      />
-      {series.map((s) => (
-        <Line
-          key={s.key}
-          dataKey={s.key}
-          name={s.label}
-          stroke={s.color}
-          strokeWidth={2}
-          dot={false}
-          isAnimationActive={false}
-          connectNulls={false}
-        />
-      ))}
+      {fixed}
       {playhead !== null ? (
         <ReferenceLine x={playhead} stroke="#c53030" strokeWidth={2} ifOverflow="hidden" className="timeline-chart__playhead" />
       ) : null}

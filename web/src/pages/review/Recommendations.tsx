@@ -1,3 +1,4 @@
+import { memo } from "react";
 import type { Recommendation } from "../../api/reports";
 import { Card } from "../../components/ui/Card";
 import { clock } from "../../components/transcript/clock";
@@ -9,7 +10,7 @@ export interface RecommendationsProps {
 }
 
 /** The prioritised tips, each with its exercise and a "jump to" button per moment it cites. */
-export function Recommendations({ items, onJump }: RecommendationsProps) {
+export const Recommendations = memo(function Recommendations({ items, onJump }: RecommendationsProps) {
   return (
     <Card title="Recommendations" className="recommendations-card">
       {items.length === 0 ? (
@@ -47,4 +48,4 @@ export function Recommendations({ items, onJump }: RecommendationsProps) {
       )}
     </Card>
   );
-}
+});

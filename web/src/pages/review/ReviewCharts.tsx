@@ -14,6 +14,7 @@ const TILT: readonly ChartSeries[] = [
 const GESTURE: readonly ChartSeries[] = [{ key: "gesture", label: "Gesture activity", color: "#b42318" }];
 const IDEAL_PACE = { from: 130, to: 165, label: "ideal pace" };
 const IDEAL_VOLUME = { from: -32, to: -10, label: "ideal level" };
+const FROM_ZERO = [0, "auto"] as const;
 
 export interface ReviewChartsProps {
   readonly report: Report;
@@ -34,14 +35,14 @@ export const ReviewCharts = memo(function ReviewCharts({ report, currentTime, on
       <div className="charts-grid">
         <TimelineChart title="Pace" unit="words per minute" rows={speech} series={PACE} band={IDEAL_PACE} {...common} />
         <TimelineChart title="Volume" unit="dBFS" rows={speech} series={VOLUME} band={IDEAL_VOLUME} {...common} />
-        <TimelineChart title="Pitch variety" unit="semitones" rows={speech} series={PITCH} yDomain={[0, "auto"]} {...common} />
+        <TimelineChart title="Pitch variety" unit="semitones" rows={speech} series={PITCH} yDomain={FROM_ZERO} {...common} />
         <TimelineChart title="Posture: tilt" unit="degrees" rows={body} series={TILT} emptyText={noVideo} {...common} />
         <TimelineChart
           title="Gesture activity"
           unit="movement"
           rows={body}
           series={GESTURE}
-          yDomain={[0, "auto"]}
+          yDomain={FROM_ZERO}
           emptyText={noVideo}
           {...common}
         />

@@ -1,3 +1,4 @@
+import { memo } from "react";
 import type { DimensionScore, Scores } from "../../api/reports";
 import { Card } from "../../components/ui/Card";
 import { formatNumber } from "../../components/transcript/clock";
@@ -46,7 +47,7 @@ function DimensionCard({ name, dim }: { name: string; dim: DimensionScore }) {
 }
 
 /** The overall score and one card per dimension, with what each means and why a missing one is missing. */
-export function ScoresPanel({ scores }: { scores: Scores | null }) {
+export const ScoresPanel = memo(function ScoresPanel({ scores }: { scores: Scores | null }) {
   if (!scores) {
     return (
       <Card title="Scores">
@@ -78,4 +79,4 @@ export function ScoresPanel({ scores }: { scores: Scores | null }) {
       </ul>
     </Card>
   );
-}
+});
