@@ -7,11 +7,12 @@ Pure functions over :class:`SessionPoint` (one scored session each, oldest first
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from inference.report.scores import Scores
 from inference.scoring.config import DIMENSIONS
 from inference.scoring.scores import METRICS, metric_value
 
@@ -25,12 +26,16 @@ STEADY_SLOPE = 0.5
 
 @dataclass(frozen=True)
 class SessionPoint:
-    """One analysed session: when, which, and its ``scores`` section."""
+    """One analysed session: when, which, and its ``scores`` section (a stored scores dict is validated once)."""
 
     session_id: str
     at: datetime
-    scores: Mapping[str, Any]
+    scores: Scores
     title: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.scores, Scores):
+            object.__setattr__(self, "scores", Scores.model_validate(self.scores))
 
     def value(self, metric: str) -> float | None:
         """The session's value of ``metric`` (None when not measured)."""
@@ -193,14 +198,14 @@ def milestones(points: Sequence[SessionPoint], goals: Sequence[GoalSpec] = ()) -
 
 def history_entry(p: SessionPoint) -> dict[str, Any]:
     """One row of the history: the session, its overall and dimension scores and its flat metrics."""
-    dims = p.scores.get("dimensions") or {}
+    dims = p.scores.dimensions
     return {
         "session_id": p.session_id,
         "title": p.title,
         "at": _iso(p.at),
         "overall": p.value("overall"),
-        "scores": {d: (dims.get(d) or {}).get("score") for d in DIMENSIONS},
-        "metrics": dict(p.scores.get("metrics") or {}),
+        "scores": {d: score.score if (score := dims.get(d)) is not None else None for d in DIMENSIONS},
+        "metrics": dict(p.scores.metrics),
     }
 
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from inference.report.model import Report
+from inference.report.scores import Scores
 from inference.report.upgrade import load_report
 from inference.scoring.config import DIMENSIONS, ScoringConfig
 from inference.scoring.dimensions import (
@@ -118,11 +119,12 @@ def score_report(report: Report | Mapping[str, Any], config: ScoringConfig | Non
     }
 
 
-def metric_value(scores: Mapping[str, Any], metric: str) -> float | None:
+def metric_value(scores: Scores | Mapping[str, Any], metric: str) -> float | None:
     """A metric of a ``scores`` section: ``overall``, a dimension's score, or a value from ``metrics``."""
+    typed = scores if isinstance(scores, Scores) else Scores.model_validate(scores)
     if metric == "overall":
-        return _num(scores.get("overall"))
-    dims = scores.get("dimensions") or {}
-    if metric in dims:
-        return _num((dims[metric] or {}).get("score"))
-    return _num((scores.get("metrics") or {}).get(metric))
+        return _num(typed.overall)
+    dimension = typed.dimensions.get(metric)
+    if dimension is not None:
+        return _num(dimension.score)
+    return _num(typed.metrics.get(metric))

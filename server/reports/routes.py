@@ -1,5 +1,5 @@
 """HTTP routes of ``server.reports``: a session's report and exports, its recording (with HTTP range
-requests), the progress summary and goals. The owner, coaches it is shared with and admins may read; others get 404."""
+requests), the progress summary and goals. Only the session's owner (or an admin) may read; others get 404."""
 
 from __future__ import annotations
 
@@ -18,10 +18,9 @@ from server.api_docs import documented
 from server.auth.guards import current_user, require_user
 from server.errors import BadRequest, NotFound, ValidationFailed
 from server.keys import BLOBS, DB, SETTINGS
-from server.notes.export import notes_for_export
 from server.reports.export import metrics_csv, timeline_csv
 from server.reports.schemas import GoalIn, GoalList, GoalOut, ProgressOut, ReportOut
-from server.sessions.access import load_readable_session
+from server.sessions.access import load_owned_session
 from server.sessions.schemas import session_out
 from server.validation import read_json
 from storage.models import AnalysisReport, Goal, PracticeSession
@@ -44,7 +43,7 @@ CONTENT_TYPES = {
 
 
 async def _owned_report(request: web.Request) -> tuple[PracticeSession, AnalysisReport, Report]:
-    session = await load_readable_session(request, current_user(request))
+    session = await load_owned_session(request, current_user(request))
     async with request.app[DB]() as db:
         row = await ReportReader(db).latest(session.id)
     if row is None:
@@ -76,8 +75,7 @@ async def get_report(request: web.Request) -> web.Response:
 @require_user()
 async def export_json(request: web.Request) -> web.Response:
     session, _, report = await _owned_report(request)
-    notes = await notes_for_export(request.app, session.id)
-    text = json.dumps(dump_report(report) | {"notes": notes}, indent=2)
+    text = json.dumps(dump_report(report), indent=2)
     return web.Response(text=text, content_type="application/json", headers=_attachment(session, "json"))
 
 
@@ -103,7 +101,7 @@ async def export_csv(request: web.Request) -> web.Response:
 @documented("The session's recording; supports HTTP Range requests (206, 416) so players can seek")
 @require_user()
 async def get_recording(request: web.Request) -> web.FileResponse:
-    session = await load_readable_session(request, current_user(request))
+    session = await load_owned_session(request, current_user(request))
     async with request.app[DB]() as db:
         recordings = await RecordingRepository(db).for_session(session.id)
     if not recordings:
@@ -131,6 +129,11 @@ def _goal_out(goal: Goal) -> dict[str, Any]:
     ).model_dump(mode="json")
 
 
+def _stored_scores(row: AnalysisReport) -> Scores:
+    """The scores stored next to a report (or, for reports stored without them, inside it)."""
+    return Scores.model_validate(row.scores or row.report.get("scores") or {})
+
+
 def _last_n(request: web.Request) -> int:
     raw = request.query.get("last_n", "5")
     if not raw.isdigit() or not 2 <= int(raw) <= 100:
@@ -152,10 +155,7 @@ async def get_progress(request: web.Request) -> web.Response:
         rows = await ReportReader(db).history(user.id)
         goals_repo = GoalRepository(db)
         goals = list(await goals_repo.for_user(user.id))
-        points = [
-            SessionPoint(s.id, s.analyzed_at or r.created_at, r.scores or r.report.get("scores") or {}, s.title)
-            for s, r in rows
-        ]
+        points = [SessionPoint(s.id, s.analyzed_at or r.created_at, _stored_scores(r), s.title) for s, r in rows]
         summary = progress_summary(points, [_goal_spec(g) for g in goals], last_n)
         for goal, result in zip(goals, summary["goals"], strict=True):
             if result["achieved_at"] is not None and goal.achieved_at is None:
