@@ -1,5 +1,5 @@
 """HTTP routes of ``server.reports``: a session's report and exports, its recording (with HTTP range
-requests), the progress summary and goals. Only the session's owner (or an admin) may read; others get 404."""
+requests), the progress summary and goals. The owner, coaches it is shared with and admins may read; others get 404."""
 
 from __future__ import annotations
 
@@ -18,9 +18,10 @@ from server.api_docs import documented
 from server.auth.guards import current_user, require_user
 from server.errors import BadRequest, NotFound, ValidationFailed
 from server.keys import BLOBS, DB, SETTINGS
+from server.notes.export import notes_for_export
 from server.reports.export import metrics_csv, timeline_csv
 from server.reports.schemas import GoalIn, GoalList, GoalOut, ProgressOut, ReportOut
-from server.sessions.access import load_owned_session
+from server.sessions.access import load_readable_session
 from server.sessions.schemas import session_out
 from server.validation import read_json
 from storage.models import AnalysisReport, Goal, PracticeSession
@@ -43,7 +44,7 @@ CONTENT_TYPES = {
 
 
 async def _owned_report(request: web.Request) -> tuple[PracticeSession, AnalysisReport, Report]:
-    session = await load_owned_session(request, current_user(request))
+    session = await load_readable_session(request, current_user(request))
     async with request.app[DB]() as db:
         row = await ReportReader(db).latest(session.id)
     if row is None:
@@ -75,7 +76,8 @@ async def get_report(request: web.Request) -> web.Response:
 @require_user()
 async def export_json(request: web.Request) -> web.Response:
     session, _, report = await _owned_report(request)
-    text = json.dumps(dump_report(report), indent=2)
+    notes = await notes_for_export(request.app, session.id)
+    text = json.dumps(dump_report(report) | {"notes": notes}, indent=2)
     return web.Response(text=text, content_type="application/json", headers=_attachment(session, "json"))
 
 
@@ -101,7 +103,7 @@ async def export_csv(request: web.Request) -> web.Response:
 @documented("The session's recording; supports HTTP Range requests (206, 416) so players can seek")
 @require_user()
 async def get_recording(request: web.Request) -> web.FileResponse:
-    session = await load_owned_session(request, current_user(request))
+    session = await load_readable_session(request, current_user(request))
     async with request.app[DB]() as db:
         recordings = await RecordingRepository(db).for_session(session.id)
     if not recordings:
