@@ -18,12 +18,13 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Coroutine, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -32,11 +33,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from inference.report.model import Report
 from inference.report.upgrade import dump_report, load_report
 from server.settings import Settings
-from storage.blobs import InvalidBlobKey, LocalBlobStore
+from storage.blobs import BlobNotFound, InvalidBlobKey, LocalBlobStore
 from storage.database import create_engine, session_factory
 from storage.jobs import AttemptsExhausted, JobRepository, ReportRepository
 from storage.models import JobState, PracticeSession, SessionState
 from storage.repositories import RecordingRepository, SessionRepository
+from storage.s3_blobs import blob_store_for
 from storage.session_states import ALLOWED_TRANSITIONS
 
 DEFAULT_ANALYZER = "server.analysis.job:analyze_recording"
@@ -68,6 +70,7 @@ class JobConfig:
     analyzer: str = DEFAULT_ANALYZER
     options: Mapping[str, Any] = field(default_factory=dict)
     backend: str = "local"
+    blob_url: str | None = None
     progress_interval_s: float = 0.5
     max_attempts: int = 4
 
@@ -76,6 +79,7 @@ class JobConfig:
         return cls(
             database_url=settings.resolved_database_url,
             blob_dir=settings.resolved_blob_dir,
+            blob_url=settings.blob_url,
             models_dir=settings.models_dir,
             analyzer=settings.jobs_analyzer,
             options=dict(settings.analysis_options),
@@ -235,7 +239,7 @@ def exhausted_reason(attempts: int) -> str:
     )
 
 
-async def _start(factory: async_sessionmaker, blob_dir: Path, session_id: str, config: JobConfig) -> Path:
+async def _start(factory: async_sessionmaker, scratch: Path, session_id: str, config: JobConfig) -> Path:
     async with factory() as db:
         session = await SessionRepository(db).get(session_id)
         if session is None:
@@ -254,13 +258,26 @@ async def _start(factory: async_sessionmaker, blob_dir: Path, session_id: str, c
     if not recordings:
         raise PermanentJobError("the session has no recording")
     latest = max(recordings, key=lambda r: r.created_at)
+    return await fetch_recording(config, latest.blob_key, scratch)
+
+
+async def fetch_recording(config: JobConfig, key: str, scratch: Path) -> Path:
+    """The recording as a local file: the local store's own file, or a download from S3 into ``scratch``
+    (workers on other machines share no disk with the server)."""
     try:
-        path = LocalBlobStore(blob_dir).local_path(latest.blob_key)
+        store = blob_store_for(config.blob_url, config.blob_dir)
+        if isinstance(store, LocalBlobStore):
+            path = store.local_path(key)
+            if not path.is_file():
+                raise BlobNotFound(key)
+            return path
+        dest = scratch / PurePosixPath(key).name
+        await store.download(key, dest)
     except InvalidBlobKey as exc:
         raise PermanentJobError(f"the recording's storage key is invalid: {exc}") from exc
-    if not path.is_file():
-        raise PermanentJobError("the recording file is missing from storage")
-    return path
+    except BlobNotFound as exc:
+        raise PermanentJobError("the recording file is missing from storage") from exc
+    return dest
 
 
 async def _store(factory: async_sessionmaker, session_id: str, report: Report, scores: dict[str, Any]) -> None:
@@ -313,9 +330,9 @@ def _permanent_reason(exc: BaseException) -> str | None:
 
 def run_analysis_job(config: JobConfig, session_id: str) -> JobResult:
     """Run one analysis job to its end. Returns the outcome; raises :class:`TransientJobError` to ask for a retry."""
-    with DatabaseThread(config.database_url) as db:
+    with DatabaseThread(config.database_url) as db, tempfile.TemporaryDirectory(prefix="podium-job-") as scratch:
         try:
-            path = db.call(_start(db.factory, config.blob_dir, session_id, config))
+            path = db.call(_start(db.factory, Path(scratch), session_id, config))
             analyzer = load_analyzer(config.analyzer)
             progress = _ProgressWriter(db, session_id, config.progress_interval_s)
             try:
