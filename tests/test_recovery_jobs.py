@@ -19,7 +19,7 @@ from storage.jobs import AttemptsExhausted, JobRepository
 from storage.migrate import upgrade_async
 from storage.models import JobState, SessionState
 from storage.repositories import SessionRepository
-from tests.jobs_support import FAKE_ANALYZER, fake_analyze, seed_session, snapshot, tone_recording
+from tests.jobs_support import FAKE_ANALYZER, fake_analyze, job_state, seed_session, snapshot, tone_recording
 from tests.test_orphans import _wait_gone
 
 HERE = "tests.test_recovery_jobs"
@@ -178,3 +178,23 @@ async def test_local_pool_kills_a_job_past_its_time_limit_and_keeps_serving(tmp_
     assert stuck_snap.session.state is SessionState.FAILED
     assert _wait_gone(hung_pid, 5.0), "the job's process outlived its time limit"
     assert later_snap.job is not None and later_snap.job.state is JobState.SUCCEEDED
+
+
+@pytest.mark.slow
+async def test_celery_job_whose_worker_is_killed_every_time_fails_after_its_attempts(
+    aiohttp_client: Any, tmp_path: Path, redis_url: str
+) -> None:
+    """Celery redelivers the job of a lost worker process (out of memory); the attempts cap ends that loop."""
+    from tests.test_jobs_celery import Env, _enqueue, _seed, _snapshot, _wait
+
+    env = await asyncio.to_thread(Env, tmp_path, redis_url)  # migrates its database (blocking)
+    try:
+        session_id = await _seed(env, tone_recording(tmp_path / "talk.webm"))
+        await _enqueue(aiohttp_client, env, [session_id])
+        env.start_worker({}, PODIUM_JOBS_ANALYZER=f"{HERE}:dying_analyze", PODIUM_JOBS_MAX_ATTEMPTS="2")
+        await _wait(lambda: job_state(env.database_url, session_id) == "failed", 120, "the job to fail\n" + env.logs())
+        snap = await _snapshot(env, session_id)
+    finally:
+        await asyncio.to_thread(env.close)
+    assert snap.job is not None and snap.job.attempts == 2 and snap.job.error == exhausted_reason(2)
+    assert snap.session.state is SessionState.FAILED and snap.session.failure_reason == exhausted_reason(2)
