@@ -16,6 +16,7 @@ from inference.scoring.progress import Comparator, GoalSpec, SessionPoint, progr
 from inference.scoring.scores import METRICS
 from server.api_docs import documented
 from server.auth.guards import current_user, require_user
+from server.blob_response import blob_response
 from server.errors import BadRequest, NotFound, ValidationFailed
 from server.keys import BLOBS, DB, SETTINGS
 from server.notes.export import notes_for_export
@@ -24,6 +25,7 @@ from server.reports.schemas import GoalIn, GoalList, GoalOut, ProgressOut, Repor
 from server.sessions.access import load_readable_session
 from server.sessions.schemas import session_out
 from server.validation import read_json
+from storage.blobs import BlobNotFound
 from storage.models import AnalysisReport, Goal, PracticeSession
 from storage.reports import GoalRepository, ReportReader
 from storage.repositories import RecordingRepository
@@ -102,18 +104,19 @@ async def export_csv(request: web.Request) -> web.Response:
 @routes.get("/api/v1/sessions/{session_id}/recording")
 @documented("The session's recording; supports HTTP Range requests (206, 416) so players can seek")
 @require_user()
-async def get_recording(request: web.Request) -> web.FileResponse:
+async def get_recording(request: web.Request) -> web.StreamResponse:
     session = await load_readable_session(request, current_user(request))
     async with request.app[DB]() as db:
         recordings = await RecordingRepository(db).for_session(session.id)
     if not recordings:
         raise NotFound("this session has no recording", code="no_recording")
     recording = max(recordings, key=lambda r: r.created_at)
-    path = request.app[BLOBS].local_path(recording.blob_key)
-    if not path.is_file():
-        raise NotFound("the recording file is missing", code="no_recording")
     content_type = CONTENT_TYPES.get(recording.container.lower(), "application/octet-stream")
-    return web.FileResponse(path, headers={"Content-Type": content_type, "Cache-Control": "private, max-age=3600"})
+    headers = {"Content-Type": content_type, "Cache-Control": "private, max-age=3600"}
+    try:
+        return await blob_response(request, request.app[BLOBS], recording.blob_key, headers)
+    except BlobNotFound as exc:
+        raise NotFound("the recording file is missing", code="no_recording") from exc
 
 
 def _goal_spec(goal: Goal) -> GoalSpec:
