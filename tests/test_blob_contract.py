@@ -288,3 +288,24 @@ async def test_worker_downloads_the_recording_through_the_store(s3_url: str, tmp
     with pytest.raises(PermanentJobError, match="missing"):
         await fetch_recording(config, "recordings/s9/gone.mkv", scratch)
     shutil.rmtree(scratch)
+
+
+async def test_account_export_includes_recordings_kept_in_s3(s3_client: TestClient, tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    from inference.scoring.synthetic import synthetic_report
+    from server.keys import SETTINGS
+    from tests.conftest import register_and_login
+    from tests.test_reports_api import add_recording, add_session, auth
+
+    token = await register_and_login(s3_client)
+    sid = await add_session(s3_client, "ada@example.com", synthetic_report(30))
+    data = os.urandom(300_000)
+    await add_recording(s3_client, sid, tmp_path, data)
+    response = await s3_client.get("/api/v1/me/export", headers=auth(token))
+    assert response.status == 200
+    archive = zipfile.ZipFile(io.BytesIO(await response.read()))
+    recordings = [n for n in archive.namelist() if n.startswith(f"sessions/{sid}/recording-")]
+    assert len(recordings) == 1 and archive.read(recordings[0]) == data
+    assert list((s3_client.app[SETTINGS].data_dir / "exports").iterdir()) == []  # staged copies removed

@@ -15,6 +15,7 @@ from server.api_docs import documented
 from server.auth.cookies import clear_session_cookie
 from server.auth.guards import current_user, require_user
 from server.auth.hashing_pool import verify_in_pool
+from server.blob_staging import BlobStaging
 from server.errors import Conflict, Unauthorized
 from server.keys import BLOBS, DB, SETTINGS
 from server.uploads.partial import partial_files
@@ -38,9 +39,12 @@ class DeleteAccount(BaseModel):
 @require_user()
 async def export_account(request: web.Request) -> web.StreamResponse:
     user = current_user(request)
-    async with request.app[DB]() as db:
-        entries = await export_entries(db, user, request.app[BLOBS].local_path)
-    path = await asyncio.to_thread(write_zip, entries, request.app[SETTINGS].data_dir / "exports")
+    exports = request.app[SETTINGS].data_dir / "exports"
+    async with BlobStaging(request.app[BLOBS], exports) as staging:  # S3 recordings are downloaded first
+        async with request.app[DB]() as db:
+            entries = await export_entries(db, user, staging.path)
+        await staging.fetch()
+        path = await asyncio.to_thread(write_zip, entries, exports)
     headers = {
         "Content-Type": "application/zip",
         "Content-Disposition": f'attachment; filename="podium-export-{user.id}.zip"',
