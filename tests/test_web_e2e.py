@@ -66,6 +66,7 @@ def test_a_speaker_practises_reviews_uploads_and_signs_out_in_chromium(tmp_path:
     assert summary["deep_link_after_signout"] == f"/signin?next=%2Fsessions%2F{sid}", context
     assert summary["me_after_signout"] == 401
     assert summary["page_errors"] == [], context
+    assert summary["review-640_scroll_width"] <= web_e2e.NARROW_WIDTH, "the review page scrolls sideways at 640 px"
 
     audited = set(summary["axe"])
     assert {"signin", "signup", "practice", "review", "sessions", "progress", "upload"} <= audited

@@ -25,7 +25,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.browser_support import TEST_PASSWORD, free_port, running_server, write_fake_media
-from tests.web_support import audit, build_web, launch
+from tests.web_support import VIEWPORT, audit, build_web, launch
 
 REAL_ANALYZER = "server.analysis.job:analyze_recording"
 ANALYSIS_OPTIONS = {"pose_variant": "lite"}  # the live pipeline's pose model: the real analysis, sooner on 2 cores
@@ -39,6 +39,7 @@ UPLOAD_SCRIPT = (
 PRACTISE_S = 20.0
 REPORT_TIMEOUT_S = 180.0
 SEEK_TOLERANCE_S = 0.3
+NARROW_WIDTH = 640
 SCREENSHOT_MAX_BYTES = 300_000
 SCREENSHOTS = ("signin", "signup", "practice", "review", "sessions", "progress", "upload")
 
@@ -215,6 +216,16 @@ def click_filler(visit: Visit, session_id: str) -> None:
     summary["video_after_click"] = page.evaluate(_VIDEO_STATE)
 
 
+def narrow(visit: Visit, name: str) -> None:
+    """Audit and photograph the page in a laptop-half window (:data:`NARROW_WIDTH` px wide), then restore it."""
+    visit.page.set_viewport_size({"width": NARROW_WIDTH, "height": VIEWPORT["height"]})
+    try:
+        visit.record(name, screenshot=name)
+        visit.summary[f"{name}_scroll_width"] = visit.page.evaluate("document.documentElement.scrollWidth")
+    finally:
+        visit.page.set_viewport_size(VIEWPORT)
+
+
 def check_lists(visit: Visit, session_id: str) -> None:
     """The sessions and progress pages show the practice session."""
     page, summary = visit.page, visit.summary
@@ -270,8 +281,11 @@ def drive(visit: Visit, talk: Path) -> None:
     summary["session_id"] = session_id
     await_report(visit, "practice")
     click_filler(visit, session_id)
+    visit.record("review-word-hovered")  # the pointer still rests on the word it clicked
+    visit.page.mouse.move(VIEWPORT["width"] - 40, 20)
     visit.page.wait_for_function("() => document.querySelector('video')?.readyState >= 2", timeout=10_000)
     visit.record("review", screenshot="review")
+    narrow(visit, "review-640")
     check_lists(visit, session_id)
     summary["upload_session_id"] = upload(visit, talk)
     visit.record("review-upload")

@@ -59,7 +59,11 @@ _RUN_AXE = """async () => {
         rule: v.id,
         impact: v.impact,
         help: v.help,
-        nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target.join(" "), html: n.html.slice(0, 160) })),
+        nodes: v.nodes.slice(0, 5).map((n) => ({
+            target: n.target.join(" "),
+            html: n.html.slice(0, 160),
+            why: (n.failureSummary || "").slice(0, 300),
+        })),
         count: v.nodes.length,
     }));
 }"""
