@@ -95,9 +95,3 @@ export function useRerunAnalysis(id: string) {
     },
   });
 }
-
-/** The overall score of the session's latest report (`overall_score`; null before analysis or unscored). */
-export function overallScore(session: SessionOut): number | null {
-  const value = (session as SessionOut & { overall_score?: number | null }).overall_score;
-  return typeof value === "number" ? value : null;
-}

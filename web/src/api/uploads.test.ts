@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sortStored } from "./uploads";
+import { isFinalRejection, sortStored } from "./uploads";
 
 describe("sortStored", () => {
   const now = Date.parse("2026-12-02T12:00:00Z");
@@ -24,5 +24,12 @@ describe("sortStored", () => {
     );
     expect(live.map((u) => u.urlStorageKey)).toEqual(["b", "a"]);
     expect(expired.map((u) => u.urlStorageKey).sort()).toEqual(["bad", "nourl", "old"]);
+  });
+});
+
+describe("isFinalRejection", () => {
+  it("forgets uploads the server rejected, not those it could not take yet", () => {
+    for (const status of [404, 410, 413, 415, 422]) expect(isFinalRejection(status)).toBe(true);
+    for (const status of [0, 401, 409, 423, 429, 500, 503]) expect(isFinalRejection(status)).toBe(false);
   });
 });

@@ -55,6 +55,16 @@ export interface UploadHandle {
   cancel(): Promise<void>;
 }
 
+/** 4xx answers after which the server keeps nothing of the upload (not "busy" or "slow down"). */
+export function isFinalRejection(status: number): boolean {
+  return status >= 400 && status < 500 && ![401, 408, 409, 423, 429].includes(status);
+}
+
+async function forgetFile(upload: Upload): Promise<void> {
+  const stored = await upload.findPreviousUploads();
+  await Promise.all(stored.map((p) => forgetUpload(p.urlStorageKey)));
+}
+
 function sessionIdOf(response: HttpResponse | null | undefined): string | null {
   return response?.getHeader(SESSION_ID_HEADER) ?? null;
 }
@@ -80,7 +90,11 @@ export async function startUpload(file: File, title: string, callbacks: UploadCa
     },
     onError: (error) => {
       const response = (error as DetailedError).originalResponse ?? null;
-      callbacks.onError(response?.getStatus() ?? 0, response?.getBody() ?? "", error);
+      const status = response?.getStatus() ?? 0;
+      const report = () => callbacks.onError(status, response?.getBody() ?? "", error);
+      // A rejected upload is gone from the server: forget it here too, so it is not offered for resuming.
+      if (isFinalRejection(status)) void forgetFile(upload).finally(report);
+      else report();
     },
   });
   const previous = sortStored(await upload.findPreviousUploads(), Date.now());

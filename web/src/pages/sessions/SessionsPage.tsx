@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
-import { overallScore, useDeleteSession, useSessions } from "../../api/sessions";
+import { useDeleteSession, useSessions } from "../../api/sessions";
 import type { SessionOut, SessionState } from "../../api/types";
 import { formatDateTime, formatDuration, secondsBetween } from "../../components/transcript/clock";
 import { Button } from "../../components/ui/Button";
@@ -62,7 +62,10 @@ function SessionRow({ session }: { session: SessionOut }) {
         <Link to={`/sessions/${session.id}`} className="session-title">
           {session.title || "Untitled session"}
         </Link>
-        <span className="session-source">{session.source === "upload" ? "Upload" : "Live"}</span>
+        <span className="session-source">
+          {session.source === "upload" ? "Upload" : "Live"}
+          {session.access !== "owner" && session.owner_email ? ` · shared by ${session.owner_email}` : ""}
+        </span>
       </td>
       <td data-label="State">
         <StateBadge state={session.state} />
@@ -70,11 +73,9 @@ function SessionRow({ session }: { session: SessionOut }) {
       <td data-label="Date">{formatDateTime(session.started_at ?? session.created_at)}</td>
       <td data-label="Duration">{formatDuration(duration)}</td>
       <td data-label="Score">
-        <Score value={overallScore(session)} />
+        <Score value={session.overall_score} />
       </td>
-      <td className="session-actions">
-        <DeleteControl session={session} />
-      </td>
+      <td className="session-actions">{session.access === "owner" ? <DeleteControl session={session} /> : null}</td>
     </tr>
   );
 }

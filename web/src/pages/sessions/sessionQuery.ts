@@ -11,6 +11,7 @@ export const STATE_LABELS: Readonly<Record<SessionState, string>> = {
   analyzing: "Analysing",
   analyzed: "Analysed",
   failed: "Failed",
+  interrupted: "Interrupted",
 };
 
 const STATES = Object.keys(STATE_LABELS) as SessionState[];
