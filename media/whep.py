@@ -48,21 +48,39 @@ class ViewerConfig:
     feedback_max_buffered_bytes: int = 64 * 1024
 
 
-def validate_viewer_offer(sdp: str, max_bytes: int) -> frozenset[str]:
-    """The kinds (``audio``, ``video``) a viewer's offer can receive in a codec we forward; the same errors as a
-    WHIP offer (too large, unparsable, no usable codec naming what was offered)."""
+def validate_viewer_offer(sdp: str, max_bytes: int) -> dict[str, frozenset[str]]:
+    """The codecs (by kind: ``audio``, ``video``) a viewer's offer can receive among those we forward; the same
+    errors as a WHIP offer (too large, unparsable, no usable codec naming what was offered)."""
     with contextlib.suppress(NoUsableCodec):  # a viewer's sections are recvonly, which the publisher check refuses
         _validate_size_and_syntax(sdp, max_bytes)
     wanted = {"audio": AUDIO_CODECS, "video": VIDEO_CODECS}
+    sections = _parse_sections(sdp)
+    offered: dict[str, frozenset[str]] = {}
+    for s in sections:
+        if s.kind in wanted and s.port != 0 and s.direction in ("recvonly", "sendrecv"):
+            codecs = frozenset(c for c in s.codecs if c in wanted[s.kind])
+            if codecs:
+                offered[s.kind] = offered.get(s.kind, frozenset()) | codecs
+    if not offered:
+        raise NoUsableCodec(f"no usable media: need to receive audio (opus) or video (VP8/H264); {_offered(sections)}")
+    return offered
+
+
+def _offered(sections: list[Any]) -> str:
+    return "offered: " + ("; ".join(f"{s.kind} [{', '.join(s.codecs)}] {s.direction}" for s in sections) or "nothing")
+
+
+def receivable_kinds(offered: dict[str, frozenset[str]], forward: ForwardHub) -> frozenset[str]:
+    """The publisher's tracks the viewer can receive as they are (in the publisher's codec, when known yet)."""
     kinds = {
-        s.kind
-        for s in _parse_sections(sdp)
-        if s.kind in wanted and s.port != 0 and s.direction in ("recvonly", "sendrecv")
-        if any(c in wanted[s.kind] for c in s.codecs)
+        kind
+        for kind, codecs in offered.items()
+        if kind in forward.kinds and (forward.codecs.get(kind) is None or forward.codecs[kind] in codecs)
     }
     if not kinds:
-        offered = "; ".join(f"{s.kind} [{', '.join(s.codecs)}] {s.direction}" for s in _parse_sections(sdp))
-        raise NoUsableCodec(f"no usable media: need to receive audio (opus) or video (VP8/H264); offered: {offered}")
+        sending = ", ".join(f"{k}/{forward.codecs.get(k, '?')}" for k in sorted(forward.kinds)) or "nothing yet"
+        offer = ", ".join(f"{k} [{', '.join(sorted(c))}]" for k, c in sorted(offered.items()))
+        raise NoUsableCodec(f"the speaker sends {sending}, which this offer cannot receive (offered: {offer})")
     return frozenset(kinds)
 
 
@@ -103,7 +121,7 @@ class WhepViewer:
 
     async def accept_offer(self, sdp: str) -> str:
         """Validate the viewer's offer, attach the forwarded tracks and return the answer (ICE gathered)."""
-        kinds = validate_viewer_offer(sdp, self._config.max_sdp_bytes) & self._forward.kinds
+        kinds = receivable_kinds(validate_viewer_offer(sdp, self._config.max_sdp_bytes), self._forward)
         ice = [RTCIceServer(list(s.urls), s.username, s.credential) for s in self._config.ice_servers]
         pc = self._pc = RTCPeerConnection(RTCConfiguration(iceServers=ice))
         pc.on("datachannel", self._on_datachannel)

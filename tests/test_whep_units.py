@@ -12,7 +12,7 @@ from media.errors import NoUsableCodec, SdpInvalid
 from media.fanout import FanoutHub
 from media.forward import EncodedFrame, ForwardedTrack, ForwardHub
 from media.forward_hook import DECODER_QUEUE_ATTR
-from media.whep import TooManyViewers, ViewerConfig, ViewerSet, validate_viewer_offer
+from media.whep import TooManyViewers, ViewerConfig, ViewerSet, receivable_kinds, validate_viewer_offer
 
 VP8_KEY = b"\x10\x02\x00\x9d\x01\x2a\x40\x01\xf0\x00" + b"k" * 10
 VP8_DELTA = b"\x11\x02\x00" + b"d" * 10
@@ -137,14 +137,25 @@ def _offer(direction: str, video: str = "VP8/90000") -> str:
 
 
 def test_viewer_offers_must_receive_a_codec_we_forward() -> None:
-    assert validate_viewer_offer(_offer("recvonly"), 10_000) == {"audio", "video"}
-    assert validate_viewer_offer(_offer("recvonly", "AV1/90000"), 10_000) == {"audio"}
+    assert validate_viewer_offer(_offer("recvonly"), 10_000) == {"audio": {"opus"}, "video": {"vp8"}}
+    assert validate_viewer_offer(_offer("recvonly", "AV1/90000"), 10_000) == {"audio": {"opus"}}
     with pytest.raises(NoUsableCodec, match="offered"):
         validate_viewer_offer(_offer("sendonly"), 10_000)
     with pytest.raises(SdpInvalid):
         validate_viewer_offer("hello", 10_000)
     with pytest.raises(SdpInvalid):
         validate_viewer_offer("v=0\r\n", 10_000)
+
+
+async def test_a_viewer_that_cannot_receive_the_publishers_codec_gets_422() -> None:
+    hub, receiver = ForwardHub(), FakeReceiver()
+    hub.attach(receiver, "video")
+    receiver.deliver(VP8_KEY, 0)
+    viewers = ViewerSet(hub, FanoutHub())
+    with pytest.raises(NoUsableCodec, match="video/vp8"):
+        await viewers.start("v1", "u1", _offer("recvonly", "H264/90000").replace("m=audio 9", "m=audio 0"))
+    assert len(viewers) == 0
+    assert receivable_kinds({"audio": frozenset({"opus"}), "video": frozenset({"vp8"})}, hub) == {"video"}
 
 
 async def test_viewer_cap_is_checked_before_any_await() -> None:
