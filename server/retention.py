@@ -3,19 +3,14 @@ swept at start-up and every hour. 0 keeps recordings forever."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
 from aiohttp import web
 
 from server.keys import BLOBS, DB, SETTINGS
+from server.periodic import periodic_ctx
 from storage.deletion import delete_recordings_before
 from storage.models import utcnow
-
-log = logging.getLogger(__name__)
 
 SWEEP_INTERVAL_S = 3600.0
 
@@ -37,23 +32,5 @@ async def expire_recordings(app: web.Application, now: datetime | None = None) -
     return len(keys)
 
 
-async def retention_ctx(app: web.Application) -> AsyncIterator[None]:
-    """``cleanup_ctx`` (after the database context): own the hourly retention sweep."""
-    task = asyncio.create_task(_sweep_forever(app))
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-
-
-async def _sweep_forever(app: web.Application) -> None:
-    while True:
-        try:
-            removed = await expire_recordings(app)
-            if removed:
-                log.info("retention: deleted %d recordings older than %s days", removed, app[SETTINGS].retention_days)
-        except Exception:
-            log.exception("retention sweep failed")
-        await asyncio.sleep(SWEEP_INTERVAL_S)
+retention_ctx = periodic_ctx(expire_recordings, SWEEP_INTERVAL_S, "retention of old recordings")
+"""``cleanup_ctx`` (after the database context): the hourly retention sweep."""

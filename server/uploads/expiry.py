@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import logging
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 from aiohttp import web
 
 from server.keys import DB, SETTINGS
+from server.periodic import periodic_ctx
 from server.uploads.partial import UploadBusy, partial_files
 from storage.models import Upload, utcnow
 from storage.uploads import UploadRepository
-
-log = logging.getLogger(__name__)
 
 SWEEP_INTERVAL_S = 3600.0
 
@@ -55,23 +51,5 @@ async def expire_uploads(app: web.Application, now: datetime | None = None) -> i
     return removed
 
 
-async def uploads_ctx(app: web.Application) -> AsyncIterator[None]:
-    """``cleanup_ctx`` (after the database context): sweep expired uploads at start-up and every hour."""
-    task = asyncio.create_task(_sweep_forever(app))
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-
-
-async def _sweep_forever(app: web.Application) -> None:
-    while True:
-        try:
-            removed = await expire_uploads(app)
-            if removed:
-                log.info("expired %d unfinished uploads", removed)
-        except Exception:
-            log.exception("sweeping expired uploads failed")
-        await asyncio.sleep(SWEEP_INTERVAL_S)
+uploads_ctx = periodic_ctx(expire_uploads, SWEEP_INTERVAL_S, "expiry of unfinished uploads")
+"""``cleanup_ctx`` (after the database context): sweep expired uploads at start-up and every hour."""
