@@ -1,8 +1,8 @@
-import { useEffect, useRef, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import type { PoseMessage } from "./feedback";
 import { drawSkeleton, skeletonGeometry } from "./skeleton";
 
-const OVERLAY_STALE_MS = 1000;
+const OVERLAY_STALE_MS = 1500;
 
 export interface SelfViewProps {
   stream: MediaStream | null;
@@ -15,6 +15,7 @@ export interface SelfViewProps {
 /** The camera self-view with the pose skeleton drawn over it. */
 export function SelfView({ stream, pose, mirror = true, children }: SelfViewProps) {
   const videoRef = useRef<HTMLVideoElement>(null);
+  const [joints, setJoints] = useState(0);
   const canvasRef = useRef<HTMLCanvasElement>(null);
 
   useEffect(() => {
@@ -34,13 +35,25 @@ export function SelfView({ stream, pose, mirror = true, children }: SelfViewProp
       canvas.height = height;
     }
     const keypoints = pose?.person_visible ? pose.keypoints : null;
-    drawSkeleton(ctx, skeletonGeometry(keypoints, width, height, mirror), width, height);
-    const timer = setTimeout(() => ctx.clearRect(0, 0, canvas.width, canvas.height), OVERLAY_STALE_MS);
-    return () => clearTimeout(timer);
+    const skeleton = skeletonGeometry(keypoints, width, height, mirror);
+    drawSkeleton(ctx, skeleton, width, height);
+    const drawn = requestAnimationFrame(() => setJoints(skeleton.joints.size));
+    const timer = setTimeout(() => {
+      ctx.clearRect(0, 0, canvas.width, canvas.height);
+      setJoints(0);
+    }, OVERLAY_STALE_MS);
+    return () => {
+      cancelAnimationFrame(drawn);
+      clearTimeout(timer);
+    };
   }, [pose, mirror]);
 
   return (
-    <div className={`self-view${mirror ? " mirrored" : ""}`}>
+    <div
+      className={`self-view${mirror ? " mirrored" : ""}`}
+      data-person={pose === null ? "unknown" : pose.person_visible ? "visible" : "absent"}
+      data-joints={joints}
+    >
       <video id="preview" ref={videoRef} autoPlay muted playsInline aria-label="Your camera" />
       <canvas id="overlay" ref={canvasRef} aria-hidden="true" />
       {!stream && <div className="self-view-empty">Camera off</div>}

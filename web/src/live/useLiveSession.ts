@@ -59,6 +59,7 @@ export function useLiveSession(): LiveSession {
     async (stream: MediaStream, title: string) => {
       if (publisher.current) return;
       setError(null);
+      setStartedAt(null);
       dispatch({ kind: "reset" });
       setPhase("creating");
       let created: SessionOut;

@@ -33,13 +33,17 @@ export function useMediaPreview(choice: MediaChoice): MediaPreview {
 
   useEffect(() => {
     let cancelled = false;
-    let acquired: MediaStream | null = null;
+    let acquired: MediaStream | null = null as MediaStream | null;
     const open = async () => {
       if (!navigator.mediaDevices?.getUserMedia) {
         throw new Error("This page needs a secure context (https or localhost) and a browser with WebRTC.");
       }
-      acquired = await navigator.mediaDevices.getUserMedia(mediaConstraints({ cameraId, microphoneId, rawAudio }));
-      if (cancelled) return;
+      const opened = await navigator.mediaDevices.getUserMedia(mediaConstraints({ cameraId, microphoneId, rawAudio }));
+      if (cancelled) {
+        for (const track of opened.getTracks()) track.stop();
+        return;
+      }
+      acquired = opened;
       setStream(acquired);
       setError(null);
       setDevices(await listDevices());
