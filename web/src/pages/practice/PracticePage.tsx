@@ -75,7 +75,12 @@ export function PracticePage() {
   const microphones = [{ value: "", label: "System default" }, ...media.devices.microphones.map(toOption)];
 
   return (
-    <div className={`practice${sparse ? " practice-sparse" : ""}`}>
+    <div
+      className={`practice${sparse ? " practice-sparse" : ""}`}
+      data-phase={live.phase}
+      data-messages={state.messageCount}
+      data-speaking={state.voice?.speaking ? "yes" : "no"}
+    >
       <PageHeader title="Practice">Rehearse your talk with live feedback on pace, voice and body language.</PageHeader>
 
       {media.error && <ErrorBanner title="Camera and microphone" error={media.error} onRetry={media.retry} />}
