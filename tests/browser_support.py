@@ -5,7 +5,8 @@ which wraps it in ``unshare -n`` with only ``lo`` up (127.0.0.1 plus 10.99.0.1/3
 gathers), so the WebRTC call never leaves the namespace. Inside, the driver writes fake camera/microphone
 files (a real photo of a person as y4m, espeak-ng speech as WAV), migrates a fresh database, starts
 ``podium serve``, opens ``http://127.0.0.1:PORT/`` in headless Chromium with fake media devices, exercises
-sign-in errors, registers, starts a session, waits for voice and pose feedback on the page, stops, takes
+sign-in errors, registers, starts a session, waits for voice and pose feedback on the page, stops (the page
+then shows the session's review), takes
 screenshots and prints a JSON summary as the last line of stdout.
 """
 
@@ -161,33 +162,8 @@ def _wait_healthy(base: str, proc: subprocess.Popen[bytes], timeout_s: float) ->
     raise TimeoutError(f"server at {base} not healthy after {timeout_s} s")
 
 
-def api_get(base: str, path: str, token: str) -> Any:
-    """GET a JSON API resource with a Bearer token."""
-    req = urllib.request.Request(f"{base}{path}", headers={"Authorization": f"Bearer {token}"})
-    with urllib.request.urlopen(req, timeout=5) as response:
-        return json.loads(response.read())
-
-
-_CONNECTED = "document.querySelector('#conn-state').dataset.state === 'connected'"
-_CARD_VALUE = "document.querySelector('#card-{type} dd[data-field=\"{field}\"] .value')?.textContent"
-
-
-def _card_value_is(card: str, field: str, expected: str) -> str:
-    return f"{_CARD_VALUE.format(type=card, field=field)} === {json.dumps(expected)}"
-
-
-def _card_values(page: Any, card: str) -> dict[str, str]:
-    return dict(
-        page.evaluate(
-            """(id) => Array.from(document.querySelectorAll(`#card-${id} dd`))
-                   .map((dd) => [dd.dataset.field, dd.querySelector('.value').textContent])""",
-            card,
-        )
-    )
-
-
-def _count(page: Any, card: str) -> int:
-    return int(page.evaluate(f"Number(document.querySelector('#card-{card}')?.dataset.count || 0)"))
+_CONNECTED = "document.querySelector('#conn-state')?.dataset.state === 'connected'"
+_ERROR_SHOWN = "document.querySelector('.error-banner') !== null"
 
 
 def _wait(page: Any, expression: str, timeout_s: float) -> float | None:
@@ -220,6 +196,7 @@ def drive_browser(
             executable_path=str(CHROMIUM),
             headless=True,
             args=args,
+            bypass_csp=True,
             viewport={"width": 1280, "height": 860},
         )
         try:
@@ -230,67 +207,64 @@ def drive_browser(
             )
             page.on("pageerror", lambda e: summary["page_errors"].append(str(e)))
             page.goto(f"{base}/")
+            page.wait_for_selector("input[name=email]", timeout=15_000)
             summary["secure_context"] = page.evaluate("window.isSecureContext")
 
-            page.fill("#email", TEST_EMAIL)
-            page.fill("#password", TEST_PASSWORD)
-            page.click("#sign-in")
-            page.wait_for_selector("#error:not([hidden])", timeout=10_000)
-            summary["unknown_login_error"] = page.inner_text("#error-message")
+            page.fill("input[name=email]", TEST_EMAIL)
+            page.fill("input[name=password]", TEST_PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_selector(".error-banner", timeout=10_000)
+            summary["unknown_login_error"] = page.inner_text(".error-banner")
 
-            page.click("#register")
-            page.wait_for_selector("#practice:not([hidden])", timeout=10_000)
-            summary["error_cleared_after_register"] = page.is_hidden("#error")
-            summary["signed_in_as"] = page.inner_text("#account-email")
+            page.click("text=Create an account")
+            page.fill("input[name=email]", TEST_EMAIL)
+            page.fill("input[name=password]", TEST_PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_selector("#start:not([disabled])", timeout=20_000)
+            summary["error_cleared_after_register"] = page.locator(".error-banner").count() == 0
+            summary["signed_in_as"] = page.inner_text(".nav-email")
 
             page.fill("#title", "Browser test talk")
             t0 = time.monotonic()
             page.click("#start")
-            settled = _wait(page, f"{_CONNECTED} || !document.querySelector('#error').hidden", feedback_timeout_s)
+            settled = _wait(page, f"{_CONNECTED} || {_ERROR_SHOWN}", feedback_timeout_s)
             summary["connected_s"] = settled if page.evaluate(_CONNECTED) else None
             if summary["connected_s"] is None:
                 summary["state_when_not_connected"] = page.inner_text("#conn-state")
-                summary["error_when_not_connected"] = page.inner_text("#error") if page.is_visible("#error") else ""
+                summary["error_when_not_connected"] = (
+                    page.inner_text(".error-banner") if page.evaluate(_ERROR_SHOWN) else ""
+                )
                 page.screenshot(path=str(workdir / "not_connected.png"), full_page=True)
                 return
-            summary["first_voice_s"] = _wait(page, "document.querySelector('#card-voice')", feedback_timeout_s)
-            summary["first_pose_s"] = _wait(page, "document.querySelector('#card-pose')", feedback_timeout_s)
-            summary["speaking_seen_s"] = _wait(page, _card_value_is("voice", "speaking", "yes"), feedback_timeout_s)
-            summary["person_visible_seen_s"] = _wait(
-                page, _card_value_is("pose", "person_visible", "yes"), feedback_timeout_s
+            summary["first_voice_s"] = _wait(
+                page, "document.querySelector('#gauge-volume .gauge-value')?.dataset.value !== ''", feedback_timeout_s
             )
-            summary["three_each_s"] = _wait(
-                page,
-                "['voice', 'pose'].every((t) => document.getElementById(`card-${t}`)?.dataset.count >= 3)",
-                feedback_timeout_s,
+            summary["speaking_seen_s"] = _wait(
+                page, "document.querySelector('.practice')?.dataset.speaking === 'yes'", feedback_timeout_s
+            )
+            summary["person_visible_seen_s"] = _wait(
+                page, "document.querySelector('.self-view')?.dataset.person === 'visible'", feedback_timeout_s
+            )
+            summary["six_messages_s"] = _wait(
+                page, "Number(document.querySelector('.practice')?.dataset.messages) >= 6", feedback_timeout_s
             )
             summary["live_for_s"] = round(time.monotonic() - t0, 3)
-            summary["voice_count"] = _count(page, "voice")
-            summary["pose_count"] = _count(page, "pose")
-            summary["voice_values"] = _card_values(page, "voice")
-            summary["pose_values"] = _card_values(page, "pose")
-            summary["card_types"] = page.evaluate(
-                "Array.from(document.querySelectorAll('#cards .card')).map((c) => c.dataset.type)"
+            summary["message_count"] = int(
+                page.evaluate("Number(document.querySelector('.practice').dataset.messages)")
             )
-            summary["alerts"] = page.evaluate(
-                "Array.from(document.querySelectorAll('#alerts li:not(.empty)')).map((li) => li.textContent)"
-            )
+            summary["gauges"] = page.locator(".gauge-value").all_inner_texts()
             summary["preview_playing"] = page.evaluate(
                 "((v) => v.videoWidth > 0 && !v.paused)(document.querySelector('#preview'))"
             )
             page.screenshot(path=str(workdir / "live.png"), full_page=True)
 
-            auth = json.loads(page.evaluate("sessionStorage.getItem('podium.auth')") or "null")
             page.click("#stop")
-            summary["stopped_s"] = _wait(page, "document.querySelector('#conn-state').dataset.state === 'stopped'", 15)
-            summary["state_after_stop"] = page.inner_text("#conn-state")
-            summary["error_after_stop"] = page.inner_text("#error") if page.is_visible("#error") else ""
-            summary["stop_button_disabled"] = page.is_disabled("#stop")
-            summary["start_button_enabled"] = page.is_enabled("#start")
+            summary["stopped_s"] = _wait(page, "/^\\/sessions\\/[0-9a-f]+$/.test(location.pathname)", 15)
+            summary["review_path"] = page.evaluate("location.pathname")
+            summary["error_after_stop"] = page.inner_text(".error-banner") if page.evaluate(_ERROR_SHOWN) else ""
             page.screenshot(path=str(workdir / "stopped.png"), full_page=True)
-            if auth:
-                sessions = api_get(base, "/api/v1/sessions", auth["token"])["items"]
-                summary["server_sessions"] = [{"title": s["title"], "state": s["state"]} for s in sessions]
+            sessions = page.request.get(f"{base}/api/v1/sessions").json()["items"]
+            summary["server_sessions"] = [{"title": s["title"], "state": s["state"]} for s in sessions]
         finally:
             context.close()
 
