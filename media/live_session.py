@@ -37,6 +37,8 @@ from media.workers import MediaWorkers
 log = logging.getLogger(__name__)
 
 FEEDBACK_LABEL = "feedback"
+LATEST_BUDGET_FACTOR = 1.5
+"""Voice and pose messages may each go 1.5× as often as they are produced, so jitter never holds one back."""
 VOICE_FPS = 10.0
 
 
@@ -79,7 +81,10 @@ class LiveSession:
         self.viewers = ViewerSet(
             self.forward, self.hub, ViewerConfig(ice_servers=config.ice_servers, max_sdp_bytes=config.max_sdp_bytes)
         )
-        self._scheduler = FeedbackScheduler(rate=config.feedback_max_msgs_per_s)
+        self._scheduler = FeedbackScheduler(
+            rate=config.feedback_max_msgs_per_s,
+            latest_rates={"voice": LATEST_BUDGET_FACTOR * VOICE_FPS, "pose": LATEST_BUDGET_FACTOR * config.pose_fps},
+        )
         self._fb_wakeup = asyncio.Event()
         self._channel: RTCDataChannel | None = None
         self._pc: RTCPeerConnection | None = None

@@ -9,6 +9,7 @@ from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
 
 from server import ops
+from server.account import routes as account_routes
 from server.admin import audit as admin_audit
 from server.analysis import routes as analysis_routes
 from server.analysis.runner import analysis_ctx
@@ -21,6 +22,7 @@ from server.notes import routes as note_routes
 from server.ops_metrics import OPS_METRICS, OpsMetrics
 from server.pages import DEFAULT_WEB_DIR, add_page_routes
 from server.reports import routes as report_routes
+from server.retention import retention_ctx
 from server.sessions import events as session_events
 from server.sessions import routes as session_routes
 from server.sessions import whep as session_whep
@@ -69,9 +71,10 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app[SIGNING_KEY] = settings.signing_key()
     app[BLOBS] = blob_store_for(settings.blob_url, settings.resolved_blob_dir)
     app[OPS_METRICS] = OpsMetrics.register(registry)
-    app.cleanup_ctx.extend([_database_ctx, _redis_ctx, uploads_ctx, analysis_ctx, live_ctx])
+    app.cleanup_ctx.extend([_database_ctx, _redis_ctx, uploads_ctx, retention_ctx, analysis_ctx, live_ctx])
     app.add_routes(ops.routes)
     app.add_routes(auth_routes.routes)
+    app.add_routes(account_routes.routes)
     app.add_routes(session_routes.routes)
     app.add_routes(session_whip.routes)
     app.add_routes(session_whep.routes)

@@ -76,7 +76,8 @@ def _models(args: argparse.Namespace) -> int:
 def _analyze(args: argparse.Namespace) -> int:
     from media.offline.cli import run_analyze
 
-    return run_analyze(args.path, as_json=args.json, models_dir=args.models_dir or Settings().models_dir)
+    models_dir = args.models_dir or Settings().models_dir
+    return run_analyze(args.path, as_json=args.json, models_dir=models_dir, verbose=args.verbose)
 
 
 def _openapi(args: argparse.Namespace) -> int:
@@ -145,6 +146,9 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("path", type=Path, help="any audio or video file PyAV can read")
     analyze.add_argument("--json", action="store_true", help="print one JSON report to stdout")
     analyze.add_argument("--models-dir", type=Path, help="prepared models (default PODIUM_MODELS_DIR)")
+    analyze.add_argument(
+        "-v", "--verbose", action="store_true", help="also show the log lines of the libraries (Whisper, TensorFlow…)"
+    )
     analyze.set_defaults(func=_analyze)
     openapi = sub.add_parser("openapi", help="write the OpenAPI document of the API (as /api/v1/openapi.json)")
     openapi.add_argument("--out", type=Path, help="file to write (default: stdout), e.g. web/src/api/openapi.json")

@@ -9,6 +9,9 @@ from typing import Any, Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+INSTALL_ROOT = Path(__file__).resolve().parents[1]
+"""The directory holding server/, media/, inference/, web/ and (after `make`) var/models."""
+
 
 class Settings(BaseSettings):
     """Every setting Podium reads. Each field maps to ``PODIUM_<FIELD>`` (e.g. ``PODIUM_PORT``)."""
@@ -26,9 +29,25 @@ class Settings(BaseSettings):
         description="s3://bucket/prefix: keep recordings and uploads in S3 (endpoint and credentials from the AWS_* "
         "settings boto3 reads, e.g. AWS_ENDPOINT_URL); unset: the local PODIUM_BLOB_DIR.",
     )
-    models_dir: Path = Field(Path("var/models"), description="Prepared model files (`podium models`).")
+    models_dir: Path = Field(
+        INSTALL_ROOT / "var" / "models",
+        description="Prepared model files (`podium models`); default var/models of this installation, whatever "
+        "the current directory.",
+    )
     web_dir: Path | None = Field(
         None, description="Built web app served at / (default: web/dist of this installation, built by `make`)."
+    )
+    max_media_duration_s: float = Field(
+        4 * 3600.0, gt=0, description="Longest recording accepted as an upload (media duration); longer gets 422."
+    )
+    max_video_pixels: int = Field(
+        3840 * 2160, gt=0, description="Largest video frame (width × height) accepted as an upload; larger gets 422."
+    )
+    retention_days: float = Field(
+        0.0, ge=0, description="Recordings older than this many days are deleted (reports stay); 0 keeps them forever."
+    )
+    sse_max_subscribers: int = Field(
+        20, ge=1, description="Event streams (SSE) open at once on one live session; more get 429."
     )
     whep_max_viewers: int = Field(
         10, ge=0, description="WHEP viewers (coaches watching) at once on one live session; more get 429."

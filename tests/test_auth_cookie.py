@@ -69,7 +69,9 @@ async def test_cookie_state_change_needs_this_servers_origin(client: TestClient)
     response = await client.post("/api/v1/sessions", json={"title": "no origin"})
     assert response.status == 403
     assert (await response.json())["error"]["code"] == "csrf_failed"
-    response = await client.post("/api/v1/sessions", json={"title": "x"}, headers={"Origin": "https://evil.example.com"})
+    response = await client.post(
+        "/api/v1/sessions", json={"title": "x"}, headers={"Origin": "https://evil.example.com"}
+    )
     assert response.status == 403
     response = await client.post("/api/v1/sessions", json={"title": "mine"}, headers={"Origin": _own_origin(client)})
     assert response.status == 201, await response.text()
@@ -78,7 +80,9 @@ async def test_cookie_state_change_needs_this_servers_origin(client: TestClient)
 async def test_bearer_tokens_need_no_origin(client: TestClient) -> None:
     token = await register_and_login(client)
     client.session.cookie_jar.clear()
-    response = await client.post("/api/v1/sessions", json={"title": "api"}, headers={"Authorization": f"Bearer {token}"})
+    response = await client.post(
+        "/api/v1/sessions", json={"title": "api"}, headers={"Authorization": f"Bearer {token}"}
+    )
     assert response.status == 201
 
 

@@ -329,7 +329,7 @@ async def test_still_image_is_unsupported(env: Env, tmp_path: Path) -> None:
     with pytest.raises(TusCommunicationError) as raised:
         await asyncio.to_thread(uploader.upload)
     assert raised.value.status_code == 415
-    assert b"still image" in raised.value.response_content
+    assert b"slide.png: not an audio or video file Podium accepts" in raised.value.response_content
     await _assert_nothing_left(env)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from pathlib import Path
+from typing import BinaryIO
 
 from aiohttp import web
 from pydantic import BaseModel, Field
@@ -50,15 +50,13 @@ async def export_account(request: web.Request) -> web.StreamResponse:
         "Content-Disposition": f'attachment; filename="podium-export-{user.id}.zip"',
         "Cache-Control": "no-store",
     }
-    try:
-        return await _send_file(request, path, headers)
-    finally:
-        path.unlink(missing_ok=True)
-
-
-async def _send_file(request: web.Request, path: Path, headers: dict[str, str]) -> web.StreamResponse:
-    """Stream ``path`` in chunks read off the event loop (the file is removed once this returns)."""
     fh = await asyncio.to_thread(path.open, "rb")
+    await asyncio.to_thread(path.unlink)  # the open handle keeps the data; nothing stays on disk whatever happens
+    return await _send_file(request, fh, headers)
+
+
+async def _send_file(request: web.Request, fh: BinaryIO, headers: dict[str, str]) -> web.StreamResponse:
+    """Stream the open file ``fh`` in chunks read off the event loop, then close it."""
     try:
         response = web.StreamResponse(headers=headers)
         response.content_length = os.fstat(fh.fileno()).st_size

@@ -13,11 +13,12 @@ from pathlib import Path, PurePath
 
 from aiohttp import web
 
-from media.offline.decode import MediaInfo, probe
+from media.offline.decode import MediaInfo
 from media.offline.errors import FileEmpty, MediaFileError, TruncatedMedia
+from media.offline.sandbox import MediaCrashed, probe_sandboxed
 from server.analysis.runner import enqueue_analysis as enqueue_job
 from server.errors import ApiError, UnsupportedMediaType, ValidationFailed
-from server.keys import BLOBS, DB
+from server.keys import BLOBS, DB, SETTINGS
 from server.uploads.protocol import safe_filename
 from storage.blobs import BlobInfo
 from storage.models import Recording, SessionSource, SessionState, Upload
@@ -35,9 +36,10 @@ _TITLE_MAX = 200
 
 
 def rejection(exc: MediaFileError, path: Path, filename: str) -> ApiError:
-    """The API error for a file PyAV rejected: 422 for damaged or empty media, 415 for anything else."""
+    """The API error for a file PyAV rejected: 422 for damaged, empty or reader-crashing media, 415 for anything
+    else."""
     message = exc.message.replace(str(path), filename or "upload")
-    if isinstance(exc, TruncatedMedia | FileEmpty):
+    if isinstance(exc, TruncatedMedia | FileEmpty | MediaCrashed):
         return ValidationFailed(message, code=exc.code)
     return UnsupportedMediaType(message, code=exc.code)
 
@@ -46,6 +48,17 @@ def unsupported_reason(info: MediaInfo) -> str | None:
     """Why a readable file still is not a talk recording (a still image), or ``None`` when it is usable."""
     if not info.has_audio and info.video_packets <= 1:
         return "a still image, not an audio or video recording"
+    return None
+
+
+def over_limit_reason(info: MediaInfo, max_duration_s: float, max_video_pixels: int) -> str | None:
+    """Why a recording is beyond what this server accepts (too long, video too large), or ``None``."""
+    if info.duration_s > max_duration_s:
+        minutes, limit = info.duration_s / 60, max_duration_s / 60
+        return f"{minutes:.0f} minutes long; this server accepts talks up to {limit:.0f} minutes"
+    pixels = (info.width or 0) * (info.height or 0)
+    if pixels > max_video_pixels:
+        return f"video is {info.width}×{info.height}; this server accepts up to {max_video_pixels:,} pixels per frame"
     return None
 
 
@@ -61,7 +74,7 @@ async def finalize_upload(app: web.Application, upload: Upload, path: Path) -> s
     Raises an :class:`ApiError` (415/422) after removing the file and the upload row when the file is unusable.
     """
     try:
-        info = await asyncio.to_thread(probe, path)
+        info = await probe_sandboxed(path)
     except MediaFileError as exc:
         await _discard(app, upload, path)
         raise rejection(exc, path, upload.filename) from exc
@@ -69,6 +82,11 @@ async def finalize_upload(app: web.Application, upload: Upload, path: Path) -> s
     if reason is not None:
         await _discard(app, upload, path)
         raise UnsupportedMediaType(f"{upload.filename or 'upload'}: {reason}", code="unsupported_media")
+    settings = app[SETTINGS]
+    reason = over_limit_reason(info, settings.max_media_duration_s, settings.max_video_pixels)
+    if reason is not None:
+        await _discard(app, upload, path)
+        raise ValidationFailed(f"{upload.filename or 'upload'}: {reason}", code="media_over_limit")
     session_id = await _store(app, upload, path, info)
     await enqueue_analysis(app, session_id)
     return session_id
