@@ -203,7 +203,7 @@ def mode_config(mode: str, data_dir: Path, models_dir: Path) -> tuple[Any, Any]:
 
 def baseline_speech_settings(config: Any) -> dict[str, Any]:
     """MediaConfig fields that restore the previous live ASR scheduling (those that exist in this version)."""
-    wanted = {"speech_adaptive_interim": False, "speech_schedule": "fifo"}
+    wanted = {"speech_adaptive_interim": False, "speech_schedule": "direct"}
     names = {f.name for f in dataclasses.fields(config)}
     return {k: v for k, v in wanted.items() if k in names}
 

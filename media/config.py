@@ -23,6 +23,9 @@ class MediaConfig:
     transcribed again whenever it has grown by ``speech_interim_step_s`` (once it is ``speech_interim_min_s``
     long; a step of 0 turns interim transcripts off); an interim word is sent once two passes agree on it or
     ``speech_commit_after_s`` of audio follows it. ``speech_queue_max`` finished utterances wait at most.
+    ``speech_schedule="deadline"``: all sessions' passes take turns on the speech worker through one
+    :class:`~media.asr_service.AsrService` (``"direct"``: each session calls the worker on its own), with the
+    interim step growing with the sessions speaking when ``speech_adaptive_interim``.
     """
 
     ice_servers: tuple[IceServer, ...] = ()
@@ -39,6 +42,8 @@ class MediaConfig:
     speech_interim_step_s: float = 0.3
     speech_interim_min_s: float = 0.8
     speech_commit_after_s: float = 1.0
+    speech_schedule: str = "deadline"
+    speech_adaptive_interim: bool = True
     voice_min_pause_s: float = 0.5
     no_media_timeout_s: float = 10.0
     max_duration_s: float = 3600.0

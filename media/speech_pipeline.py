@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Protocol
 
 from inference.speech.live_tracker import LiveSpeechTracker
 from inference.speech.streaming import StreamingTranscript, StreamStep
 from inference.speech.types import Utterance, Word
 from media import metrics
+from media.asr_service import AsrService, asr_service_of
 from media.config import MediaConfig
 from media.feedback import Feedback, speech_feedback
 from media.stats import SessionStats
@@ -41,13 +43,23 @@ class SpeechPipeline:
     worker means fewer interim passes, never a backlog. A finished utterance that an interim pass already heard
     past its end (one split at the maximum length while being spoken) needs no final pass of its own. Words are
     committed by :class:`~inference.speech.streaming.StreamingTranscript` and sent once.
+
+    When ``transcribe`` belongs to workers with a shared :class:`~media.asr_service.AsrService` (or ``service`` is
+    given), every pass first waits for its turn among all sessions and is built when the turn comes, and the
+    interim step is the service's (longer while more sessions speak).
     """
 
     def __init__(
-        self, config: MediaConfig, transcribe: Transcribe, emit: Callable[[Feedback], None], stats: SessionStats
+        self,
+        config: MediaConfig,
+        transcribe: Transcribe,
+        emit: Callable[[Feedback], None],
+        stats: SessionStats,
+        service: AsrService | None = None,
     ) -> None:
         self._config = config
         self._transcribe = transcribe
+        self._service = service or asr_service_of(transcribe)
         self._emit = emit
         self._stats = stats
         self._finished: deque[Utterance] = deque(maxlen=config.speech_queue_max)
@@ -65,40 +77,72 @@ class SpeechPipeline:
                 self._stats.utterances_dropped += 1
             self._finished.append(utterance)
         self._stats.utterances += len(finished)
+        if finished and self._service is not None:
+            self._service.promote(self)
         if finished or self._interim_due(voice):
             self._ready.set()
 
     async def run(self, voice: UtteranceSource) -> None:
         """The worker loop (owned and cancelled by the session)."""
-        while True:
-            job = self._next_job(voice)
-            if job is None:
-                self._ready.clear()
-                await self._ready.wait()
-                continue
-            utterance, final = job
-            heard = self._stream.heard_through(utterance.start_s, utterance.end_s) if final else None
-            if heard is not None:
-                self._stats.finals_skipped += 1
-                self._publish(utterance, self._stream.final(utterance.start_s, heard, utterance.end_s))
-                continue
-            started = time.monotonic()
-            try:
-                words = await self._transcribe(utterance)
-            except Exception:
-                self._stats.speech_errors += 1
-                if self._stats.speech_errors == 1:
-                    log.exception("speech recognition failed; this session goes on without those words")
-                continue
-            metrics.ASR_SECONDS.labels("final" if final else "interim").observe(time.monotonic() - started)
-            if final:
-                self._publish(utterance, self._stream.final(utterance.start_s, words, utterance.end_s))
-            else:
-                self._stats.interim_transcripts += 1
-                self._publish(utterance, self._stream.interim(utterance.start_s, words, utterance.end_s))
+        try:
+            while True:
+                self._publish_heard_finals()
+                if not self._finished and not self._interim_due(voice):
+                    self._ready.clear()
+                    await self._ready.wait()
+                    continue
+                async with self._turn(final=bool(self._finished)):
+                    await self._pass(voice)
+        finally:
+            if self._service is not None:
+                self._service.forget(self)
+
+    @contextlib.asynccontextmanager
+    async def _turn(self, final: bool) -> AsyncIterator[None]:
+        if self._service is None:
+            yield
+            return
+        async with self._service.turn(self, final):
+            yield
+
+    async def _pass(self, voice: UtteranceSource) -> None:
+        """One pass, built now: the oldest finished utterance, else the open one with its newest audio."""
+        self._publish_heard_finals()
+        job = self._next_job(voice)
+        if job is None:
+            return
+        utterance, final = job
+        started = time.monotonic()
+        try:
+            words = await self._transcribe(utterance)
+        except Exception:
+            self._stats.speech_errors += 1
+            if self._stats.speech_errors == 1:
+                log.exception("speech recognition failed; this session goes on without those words")
+            return
+        metrics.ASR_SECONDS.labels("final" if final else "interim").observe(time.monotonic() - started)
+        if final:
+            self._publish(utterance, self._stream.final(utterance.start_s, words, utterance.end_s))
+        else:
+            self._stats.interim_transcripts += 1
+            self._publish(utterance, self._stream.interim(utterance.start_s, words, utterance.end_s))
+
+    def _publish_heard_finals(self) -> None:
+        """Finish, without a pass, the oldest finished utterances an interim pass already heard to their end."""
+        while self._finished:
+            utterance = self._finished[0]
+            heard = self._stream.heard_through(utterance.start_s, utterance.end_s)
+            if heard is None:
+                return
+            self._finished.popleft()
+            self._interim_s = 0.0
+            self._stats.finals_skipped += 1
+            self._publish(utterance, self._stream.final(utterance.start_s, heard, utterance.end_s))
 
     def _interim_due(self, voice: UtteranceSource) -> bool:
         step = self._config.speech_interim_step_s
+        if step > 0 and self._service is not None:
+            step = self._service.interim_step(step)
         open_s = voice.open_utterance_s
         if step <= 0 or open_s < self._config.speech_interim_min_s:
             return False

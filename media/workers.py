@@ -18,10 +18,12 @@ from typing import Any
 
 import numpy as np
 
+from inference.asr.scheduling import SchedulerConfig
 from inference.body.live import Labeler, LiveBodyAnalyzer, LiveBodyUpdate
 from inference.orphans import exit_with_parent
 from inference.pose.types import PoseResult
 from inference.speech.types import SpeechAnalyzer, Utterance, Word
+from media.asr_service import AsrService
 from media.config import MediaConfig
 
 SpeechFactory = Callable[[], SpeechAnalyzer]
@@ -146,6 +148,9 @@ class MediaWorkers:
                 initializer=speech_worker_init,
                 initargs=(speech_factory,),
             )
+        self.asr: AsrService | None = None
+        if self.speech is not None and config.speech_schedule == "deadline":
+            self.asr = AsrService(config.speech_workers, SchedulerConfig(adaptive=config.speech_adaptive_interim))
 
     @property
     def pose_enabled(self) -> bool:

@@ -1,0 +1,137 @@
+"""The node's shared live ASR service: one pass at a time across sessions, finals first, cancellation gives the
+turn back, and speech pipelines of several sessions sharing it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from inference.asr.scheduling import SchedulerConfig
+from inference.speech.types import Utterance, Word
+from media.asr_service import AsrService, asr_service_of
+from media.config import MediaConfig
+from media.speech_pipeline import SpeechPipeline
+from tests.test_speech_pipeline import Harness, utterance
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_one_pass_at_a_time_and_a_waiting_final_goes_before_waiting_interims() -> None:
+    clock = Clock()
+    service = AsrService(1, SchedulerConfig(final_deadline_s=0.3, interim_deadline_s=0.6), clock=clock)
+    order: list[str] = []
+    release, entered = asyncio.Event(), asyncio.Event()
+
+    async def session(key: str, final: bool, hold: bool = False) -> None:
+        async with service.turn(key, final):
+            order.append(key)
+            assert service.busy == 1
+            if hold:
+                entered.set()
+                await release.wait()
+
+    first = asyncio.create_task(session("x", False, hold=True))
+    await asyncio.wait_for(entered.wait(), 1.0)
+    waiting = [asyncio.create_task(session(k, f)) for k, f in (("a", False), ("b", False), ("c", True))]
+    await asyncio.sleep(0)
+    assert order == ["x"]
+    clock.now = 0.1
+    release.set()
+    await asyncio.gather(first, *waiting)
+    assert order == ["x", "c", "a", "b"]
+    assert service.busy == 0
+
+
+async def test_a_cancelled_waiter_gives_its_place_and_a_cancelled_holder_its_slot() -> None:
+    service = AsrService(1)
+    order: list[str] = []
+    gate = asyncio.Event()
+
+    async def session(key: str) -> None:
+        async with service.turn(key, False):
+            order.append(key)
+            await gate.wait()
+
+    holder = asyncio.create_task(session("a"))
+    await asyncio.sleep(0)
+    waiter = asyncio.create_task(session("b"))
+    third = asyncio.create_task(session("c"))
+    await asyncio.sleep(0)
+    waiter.cancel()
+    await asyncio.gather(waiter, return_exceptions=True)
+    holder.cancel()
+    await asyncio.gather(holder, return_exceptions=True)
+    gate.set()
+    await asyncio.wait_for(third, 1.0)
+    assert order == ["a", "c"] and service.busy == 0 and len(service.scheduler) == 0
+
+
+def test_the_service_is_found_through_the_workers_transcribe() -> None:
+    class Workers:
+        def __init__(self) -> None:
+            self.asr = AsrService()
+
+        async def transcribe(self, utterance: Utterance) -> list[Word]:
+            return []
+
+    workers = Workers()
+    assert asr_service_of(workers.transcribe) is workers.asr
+    assert asr_service_of(lambda u: u) is None
+
+
+async def test_sessions_sharing_the_service_take_turns_and_a_final_is_not_held_behind_interims() -> None:
+    service = AsrService(1, SchedulerConfig(adaptive=False))
+    config = MediaConfig(speech_interim_step_s=0.3, speech_interim_min_s=0.8, speech_commit_after_s=0.5)
+    harnesses = [Harness(config) for _ in range(3)]
+    running, peak, order = [0], [0], list[int]()
+    for i, h in enumerate(harnesses):
+        h.pipeline = SpeechPipeline(config, counted(h, i, running, peak, order), h.emit, h.stats, service=service)
+    tasks = [asyncio.create_task(h.pipeline.run(h.source)) for h in harnesses]
+    try:
+        harnesses[0].asr.gate.clear()
+        harnesses[0].source.open = utterance(0.0, 1.0)
+        harnesses[0].pipeline.offer(harnesses[0].source)
+        await asyncio.wait_for(harnesses[0].asr.started.wait(), 2.0)
+        for h in harnesses[1:]:
+            h.source.open = utterance(0.0, 1.2)
+            h.pipeline.offer(h.source)
+        await asyncio.sleep(0)
+        # Session 2's utterance ends while everyone waits: its final pass goes before session 1's interim.
+        last = harnesses[2]
+        last.source.open, last.source.finished = None, [utterance(0.0, 2.0)]
+        last.pipeline.offer(last.source)
+        harnesses[0].asr.gate.set()
+        final = await last.next_message()
+        assert final.final and last.asr.calls == [2.0]
+        while not harnesses[1].messages:
+            await harnesses[1].next_message()
+        assert harnesses[1].asr.calls == [1.2]
+        assert order[:3] == [0, 2, 1] and peak[0] == 1
+    finally:
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    assert len(service.scheduler) == 0 and service.scheduler.active(1e9) == 0
+
+
+def counted(
+    h: Harness, index: int, running: list[int], peak: list[int], order: list[int]
+) -> Callable[[Utterance], Awaitable[list[Word]]]:
+    """``h``'s fake ASR, recording call order and how many calls run at once."""
+
+    async def call(utt: Utterance) -> list[Word]:
+        order.append(index)
+        running[0] += 1
+        peak[0] = max(peak[0], running[0])
+        try:
+            return await h.asr(utt)
+        finally:
+            running[0] -= 1
+
+    return call
