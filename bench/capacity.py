@@ -25,7 +25,8 @@ Pipelines (``--modes``, side by side in one run):
 
 * ``current``: today's defaults;
 * ``baseline``: the previous pipeline by settings: one shared 10 messages/s feedback budget, every session's
-  Whisper passes sent to the speech worker first come first served at a fixed 0.3 s interim cadence.
+  Whisper passes sent to the speech worker first come first served at a fixed 0.3 s interim cadence, the
+  speech worker at normal CPU priority.
 
 Usage::
 
@@ -203,7 +204,7 @@ def mode_config(mode: str, data_dir: Path, models_dir: Path) -> tuple[Any, Any]:
 
 def baseline_speech_settings(config: Any) -> dict[str, Any]:
     """MediaConfig fields that restore the previous live ASR scheduling (those that exist in this version)."""
-    wanted = {"speech_adaptive_interim": False, "speech_schedule": "direct"}
+    wanted = {"speech_adaptive_interim": False, "speech_schedule": "direct", "speech_worker_nice": 0}
     names = {f.name for f in dataclasses.fields(config)}
     return {k: v for k, v in wanted.items() if k in names}
 

@@ -25,7 +25,8 @@ class MediaConfig:
     ``speech_commit_after_s`` of audio follows it. ``speech_queue_max`` finished utterances wait at most.
     ``speech_schedule="deadline"``: all sessions' passes take turns on the speech worker through one
     :class:`~media.asr_service.AsrService` (``"direct"``: each session calls the worker on its own), with the
-    interim step growing with the sessions speaking when ``speech_adaptive_interim``.
+    interim step growing with the sessions speaking when ``speech_adaptive_interim``; the speech worker runs
+    ``speech_worker_nice`` steps below normal CPU priority.
     """
 
     ice_servers: tuple[IceServer, ...] = ()
@@ -44,6 +45,7 @@ class MediaConfig:
     speech_commit_after_s: float = 1.0
     speech_schedule: str = "deadline"
     speech_adaptive_interim: bool = True
+    speech_worker_nice: int = 10
     voice_min_pause_s: float = 0.5
     no_media_timeout_s: float = 10.0
     max_duration_s: float = 3600.0

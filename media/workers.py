@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 import sys
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -95,10 +96,14 @@ def tensorflow_loaded_in_worker() -> bool:
     return sys.modules.get("tensorflow") is not None
 
 
-def speech_worker_init(factory: SpeechFactory) -> None:
-    """Speech pool initializer: build the analyser once per worker."""
+def speech_worker_init(factory: SpeechFactory, nice: int = 0) -> None:
+    """Speech pool initializer: build the analyser once per worker, ``nice`` steps below normal priority (so that
+    on a saturated machine the event loop and pose, whose feedback is due within 150 ms, get the CPU first and
+    Whisper passes take what is left)."""
     global _speech
     exit_with_parent()
+    if nice > 0:
+        os.nice(nice)
     _block_tensorflow()
     _speech = factory()
 
@@ -146,7 +151,7 @@ class MediaWorkers:
                 max_workers=config.speech_workers,
                 mp_context=ctx,
                 initializer=speech_worker_init,
-                initargs=(speech_factory,),
+                initargs=(speech_factory, config.speech_worker_nice),
             )
         self.asr: AsrService | None = None
         if self.speech is not None and config.speech_schedule == "deadline":

@@ -1,0 +1,91 @@
+"""bench.capacity: its publisher-side scoring on plain values, and one short real multi-session loopback run."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from bench import capacity
+from bench.live_speech import Clip
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _clip() -> Clip:
+    return Clip(np.zeros(1, np.int16), np.zeros(1, np.float32), (("hello", 1.0), ("world", 1.5)), 2.0, "x")
+
+
+def test_latency_is_counted_from_when_the_publisher_sent_the_sample_with_each_stage() -> None:
+    probe = capacity.Probe(video_origin=0.05, wall_origin=100.08)
+    # voice at media time 1.0: the publisher sent it at 100.0 + 1.0; it reached the pipeline at 101.08
+    probe.sent[("voice", 1.0)] = (101.1, 101.12)
+    # pose of the frame at 0.5 s of the video track (media time 0.55), sent by the publisher at 100.2 + 0.5
+    probe.video_arrival[0.55] = 100.76
+    probe.sent[("pose", 0.55)] = (100.8, 100.81)
+    messages: list[tuple[float, dict[str, Any]]] = [
+        (101.13, {"type": "voice", "t_s": 1.0}),
+        (100.83, {"type": "pose", "t_s": 0.55}),
+        (102.0, {"type": "speech", "t_s": 0.5, "end_s": 1.6, "words": [["hello", 0.6, 1.0]], "final": False}),
+    ]
+    run = capacity.score_session(_clip(), messages, audio_start=100.0, video_start=100.2, probe=probe)
+    assert run.latency["voice"] == pytest.approx([0.13])
+    assert run.latency["pose"] == pytest.approx([0.13])
+    assert [run.stages["voice"][s][0] for s in capacity.STAGES] == pytest.approx([0.08, 0.02, 0.02, 0.01])
+    assert [run.stages["pose"][s][0] for s in capacity.STAGES] == pytest.approx([0.06, 0.04, 0.01, 0.02])
+    assert (run.heard, run.spoken) == (1, 2)
+    assert run.words == pytest.approx([1.0])
+
+
+def test_the_baseline_is_the_previous_pipeline_by_settings(tmp_path: Path) -> None:
+    config, _ = capacity.mode_config("baseline", tmp_path, REPO / "var" / "models")
+    current, _ = capacity.mode_config("current", tmp_path, REPO / "var" / "models")
+    assert (config.feedback_max_msgs_per_s, config.speech_schedule, config.speech_adaptive_interim) == (
+        10.0,
+        "direct",
+        False,
+    )
+    assert config.speech_worker_nice == 0
+    assert (current.speech_schedule, current.speech_adaptive_interim, current.speech_worker_nice) == (
+        "deadline",
+        True,
+        10,
+    )
+
+
+def _skip_reason() -> str | None:
+    if os.geteuid() != 0:
+        return "needs root for a private network namespace (unshare -n)"
+    models = REPO / "var" / "models"
+    if not (models / "whisper-base").is_dir() or not (models / "pose_landmarker_lite.task").is_file():
+        return "models not prepared (podium models)"
+    return None
+
+
+@pytest.mark.skipif(_skip_reason() is not None, reason=_skip_reason() or "")
+def test_one_short_session_through_the_real_media_plane(tmp_path: Path) -> None:
+    out = tmp_path / "rows.json"
+    proc = subprocess.run(
+        [
+            *(sys.executable, "-m", "bench.capacity", "-k", "1", "--seconds", "4", "--modes", "current"),
+            *("--models-dir", str(REPO / "var" / "models"), "--json", str(out)),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PODIUM_BENCH_NETNS": ""},
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    (row,) = json.loads(out.read_text())
+    assert row["k"] == 1 and row["recordings_complete"] == 1
+    assert row["voice"][2] > 10 and row["pose"][2] > 5
+    assert 0 < row["voice"][0] <= row["voice"][1] < 2000
+    assert row["heard"] > 0 and row["voice_arrival"] > 0
+    assert "| 1 | current |" in proc.stdout
