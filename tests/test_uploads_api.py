@@ -30,6 +30,7 @@ from server.settings import Settings
 from server.uploads.expiry import expire_uploads
 from server.uploads.finalize import ENQUEUE_ANALYSIS
 from server.uploads.protocol import OFFSET_CONTENT_TYPE, TUS_VERSION
+from storage.blobs import LocalBlobStore
 from storage.models import PracticeSession, Recording, SessionSource, SessionState, Upload, utcnow
 from tests.conftest import register_and_login
 from tests.generators.video import VideoScript, write_video
@@ -115,7 +116,9 @@ async def _assert_nothing_left(env: Env) -> None:
     assert list(partial_dir.glob("*")) == []
     assert await _count(env, Upload) == 0
     assert await _count(env, PracticeSession) == 0
-    assert not (env.app[BLOBS].root / "uploads").exists()
+    blobs = env.app[BLOBS]
+    assert isinstance(blobs, LocalBlobStore)
+    assert not (blobs.root / "uploads").exists()
 
 
 async def _create(env: Env, length: int, token: str | None = None, **headers: str) -> str:
