@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import tracemalloc
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -59,6 +60,8 @@ def s3_endpoint() -> Iterator[str]:
             break
     else:
         pytest.fail(f"moto_server exited with {proc.wait()}")
+    # keep reading its request log so a full pipe never blocks the server
+    threading.Thread(target=proc.stderr.read, daemon=True).start()
     endpoint = f"http://127.0.0.1:{port}"
     saved = {k: os.environ.get(k) for k in ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
     os.environ |= {"AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
@@ -308,4 +311,5 @@ async def test_account_export_includes_recordings_kept_in_s3(s3_client: TestClie
     archive = zipfile.ZipFile(io.BytesIO(await response.read()))
     recordings = [n for n in archive.namelist() if n.startswith(f"sessions/{sid}/recording-")]
     assert len(recordings) == 1 and archive.read(recordings[0]) == data
-    assert list((s3_client.app[SETTINGS].data_dir / "exports").iterdir()) == []  # staged copies removed
+    staged = (s3_client.app[SETTINGS].data_dir / "exports").glob(".staging-*")
+    assert list(staged) == []  # the downloaded copies are removed once the zip is written
