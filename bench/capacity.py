@@ -32,8 +32,8 @@ Usage::
 
     python -m bench.capacity -k 1,2,4,8 [--seconds 30] [--modes baseline,current] [--json out.json]
 
-The publishers run in this process too (relaying pre-encoded media costs little); "server CPU" is this
-process's CPU (publishers included) plus the worker processes'.
+Each publisher is a process of its own (relaying pre-encoded media costs little, but it shares the two
+cores); "server CPU" is the server process's CPU plus its worker processes'.
 """
 
 from __future__ import annotations
@@ -228,39 +228,35 @@ async def run_mode(mode: str, clips: Sequence[Clip], models_dir: Path, out: Path
     workers = MediaWorkers(config, factory)
     await workers.warm_up()
     registry = LiveSessionRegistry(config, workers)
-    video = encode_photo_loop()
     me, pids = os.getpid(), _worker_pids(workers)
-    publishers = [BenchPublisher(clip.pcm48, video) for clip in clips]
-    video_tracks = [
-        next((s.track for s in p.pc.getSenders() if isinstance(s.track, PhotoTrack)), None) for p in publishers
-    ]
+    publishers = [await PublisherProcess.start(clip, out / f"clip-{i}.npy") for i, clip in enumerate(clips)]
     sessions = []
     try:
         for i, pub in enumerate(publishers):
             session = await registry.start(f"{mode}-{len(clips)}-{i}", await pub.offer())
             assert session.answer_sdp is not None
-            await pub.accept(session.answer_sdp)
+            await pub.answer(session.answer_sdp)
             sessions.append(session)
-        await asyncio.gather(*(asyncio.wait_for(p.connected.wait(), 20) for p in publishers))
+        await asyncio.gather(*(asyncio.wait_for(p.connected(), 30) for p in publishers))
         cpu0, wcpu0, t0 = proc_cpu_s(me), sum(proc_cpu_s(p) for p in pids), time.monotonic()
         longest = max(c.duration_s for c in clips)
-        await asyncio.gather(*(asyncio.wait_for(p.drain(), longest + DRAIN_MAX_S + 60) for p in publishers))
+        results = await asyncio.gather(*(asyncio.wait_for(p.result(), longest + DRAIN_MAX_S + 60) for p in publishers))
         elapsed = time.monotonic() - t0
         cpu = (proc_cpu_s(me) - cpu0) / elapsed * 100
         wcpu = (sum(proc_cpu_s(p) for p in pids) - wcpu0) / elapsed * 100
         rss = proc_rss_mb(me) + sum(proc_rss_mb(p) for p in pids)
         await registry.close_all("bench_done")
     finally:
-        await asyncio.gather(*(p.pc.close() for p in publishers), return_exceptions=True)
+        for pub in publishers:
+            await pub.stop()
         workers.shutdown()
     runs = []
-    for clip, pub, video_track, session in zip(clips, publishers, video_tracks, sessions, strict=True):
-        assert pub.audio.start is not None
+    for clip, result, session in zip(clips, results, sessions, strict=True):
         run = score_session(
             clip,
-            pub.messages,
-            pub.audio.start,
-            None if video_track is None else video_track.start,
+            [(float(t), m) for t, m in result["messages"]],
+            float(result["audio_start"]),
+            result["video_start"],
             PROBES.pop(session.session_id, Probe()),
         )
         run.recording_s = session.result.recording.duration_s if session.result is not None else 0.0
@@ -268,6 +264,82 @@ async def run_mode(mode: str, clips: Sequence[Clip], models_dir: Path, out: Path
         run.interim_passes = session.stats.interim_transcripts
         runs.append(run)
     return summarize(mode, len(clips), runs, cpu, wcpu, rss)
+
+
+class PublisherProcess:
+    """One publisher in a process of its own (``python -m bench.capacity --publish CLIP.npy``), so that the
+    server's event loop is the server's alone; both sides read the same system-wide monotonic clock."""
+
+    def __init__(self, proc: asyncio.subprocess.Process) -> None:
+        self.proc = proc
+
+    @classmethod
+    async def start(cls, clip: Clip, path: Path) -> PublisherProcess:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.save(path, clip.pcm48)
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bench.capacity",
+            "--publish",
+            str(path),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            limit=64 * 1024 * 1024,
+        )
+        return cls(proc)
+
+    async def _line(self) -> dict[str, Any]:
+        assert self.proc.stdout is not None
+        line = await self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError("publisher process exited")
+        out: dict[str, Any] = json.loads(line)
+        return out
+
+    async def offer(self) -> str:
+        return str((await self._line())["sdp"])
+
+    async def answer(self, sdp: str) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write((json.dumps({"sdp": sdp}) + "\n").encode())
+        await self.proc.stdin.drain()
+
+    async def connected(self) -> None:
+        await self._line()
+
+    async def result(self) -> dict[str, Any]:
+        return await self._line()
+
+    async def stop(self) -> None:
+        if self.proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                self.proc.kill()
+        await self.proc.wait()
+
+
+async def publish(pcm_path: Path) -> None:
+    """The publisher process: offer on stdout, answer from stdin, stream the clip and the video, then print
+    what arrived (``messages`` with receive times) and when the tracks started."""
+    pub = BenchPublisher(np.load(pcm_path), encode_photo_loop())
+    video = next((s.track for s in pub.pc.getSenders() if isinstance(s.track, PhotoTrack)), None)
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    print(json.dumps({"sdp": await pub.offer()}), flush=True)
+    await pub.accept(json.loads(await reader.readline())["sdp"])
+    await asyncio.wait_for(pub.connected.wait(), 30)
+    print(json.dumps({"connected": True}), flush=True)
+    try:
+        await pub.drain()
+    finally:
+        await pub.pc.close()
+    result = {
+        "messages": pub.messages,
+        "audio_start": pub.audio.start,
+        "video_start": None if video is None else video.start,
+    }
+    print(json.dumps(result), flush=True)
 
 
 def _p(values: Sequence[float], q: float) -> float:
@@ -362,7 +434,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--modes", default="baseline,current", help=f"comma list of {', '.join(MODES)}")
     parser.add_argument("--models-dir", type=Path, default=Path("var/models").resolve())
     parser.add_argument("--json", type=Path, default=None, help="also write the rows here")
+    parser.add_argument("--publish", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.publish is not None:
+        logging.basicConfig(level=logging.ERROR)
+        asyncio.run(publish(args.publish))
+        return
     if os.environ.get("PODIUM_BENCH_NETNS") != "1":
         os.environ["PODIUM_BENCH_NETNS"] = "1"
         script = 'ip link set lo up && ip addr add 10.99.0.1/32 dev lo && exec "$@"'
