@@ -30,7 +30,7 @@ export function Gauge({ spec, value, note, id }: GaugeProps) {
         aria-label={spec.label}
         aria-valuemin={spec.min}
         aria-valuemax={spec.max}
-        aria-valuenow={value ?? undefined}
+        aria-valuenow={value ?? spec.min}
         aria-valuetext={value === null ? "no reading yet" : `${text}, ${word}`}
       >
         <span className="gauge-band" style={{ left: `${bandLeft}%`, width: `${bandWidth}%` }} />
