@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from media.errors import NoUsableCodec, SdpInvalid, SdpTooLarge
 
 AUDIO_CODECS = frozenset({"opus"})
 VIDEO_CODECS = frozenset({"vp8", "h264"})
+OPUS_ENCODING = "opus/48000/2"
+"""RFC 7587: Opus is always signalled with a 48 kHz clock and two channels; anything else is not Opus we decode."""
+
+_PORT = re.compile(r"[0-9]{1,5}")
+"""ASCII digits only: ``'９'.isdigit()`` is true too."""
+MAX_PORT = 65535
 
 
 @dataclass(frozen=True)
@@ -57,8 +64,8 @@ def _parse_sections(sdp: str) -> list[MediaSection]:
         if line.startswith("m="):
             finish()
             parts = line[2:].split()
-            if len(parts) < 4 or not parts[1].split("/")[0].isdigit():
-                raise SdpInvalid(f"malformed m-line: {line[:80]!r}")
+            if len(parts) < 4 or not _valid_port(parts[1].split("/")[0]):
+                raise SdpInvalid(f"malformed m-line (port must be 0-{MAX_PORT}): {line[:80]!r}")
             current = {"kind": parts[0], "port": parts[1].split("/")[0], "protocol": parts[2], "codecs": []}
         elif line.startswith("a=rtpmap:") and current is not None:
             try:
@@ -67,7 +74,7 @@ def _parse_sections(sdp: str) -> list[MediaSection]:
                 raise SdpInvalid(f"malformed rtpmap: {line[:80]!r}") from exc
             codecs = current["codecs"]
             assert isinstance(codecs, list)
-            codecs.append(encoding.split("/")[0].lower())
+            codecs.append(_codec_name(encoding))
         elif line[2:] in ("sendrecv", "sendonly", "recvonly", "inactive"):
             if current is None:
                 session_direction = line[2:]
@@ -75,6 +82,19 @@ def _parse_sections(sdp: str) -> list[MediaSection]:
                 current["direction"] = line[2:]
     finish()
     return sections
+
+
+def _valid_port(text: str) -> bool:
+    return _PORT.fullmatch(text) is not None and int(text) <= MAX_PORT
+
+
+def _codec_name(encoding: str) -> str:
+    """The codec name in lower case, e.g. ``vp8``; Opus at another rate keeps its rate (``opus/8000``)."""
+    encoding = encoding.strip().lower()
+    name = encoding.split("/")[0]
+    if name == "opus" and encoding != OPUS_ENCODING:
+        return encoding
+    return name
 
 
 def validate_offer(sdp: str, max_bytes: int = 64 * 1024) -> OfferSummary:
@@ -104,7 +124,7 @@ def validate_offer(sdp: str, max_bytes: int = 64 * 1024) -> OfferSummary:
             if s.kind in ("audio", "video")
         )
         raise NoUsableCodec(
-            "no usable media: need audio (opus) or video (VP8/H264) sent by the publisher; "
+            "no usable media: need audio (opus/48000/2) or video (VP8/H264) sent by the publisher; "
             f"offered: {offered or 'no audio/video sections'}"
         )
     return OfferSummary(tuple(sections), has_audio, has_video, has_dc)

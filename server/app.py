@@ -14,10 +14,12 @@ from server.admin import audit as admin_audit
 from server.analysis import routes as analysis_routes
 from server.analysis.runner import analysis_ctx
 from server.auth import routes as auth_routes
+from server.auth.hashing_pool import hashing_ctx
+from server.auth.ratelimit import ratelimit_ctx
 from server.keys import BLOBS, DB, ENGINE, METRICS, REDIS, SETTINGS, SIGNING_KEY
 from server.live import live_ctx
 from server.metrics import HttpMetrics
-from server.middleware import cors_middleware, error_middleware, metrics_middleware
+from server.middleware import add_security_headers, cors_middleware, error_middleware, metrics_middleware
 from server.notes import routes as note_routes
 from server.ops_metrics import OPS_METRICS, OpsMetrics
 from server.pages import DEFAULT_WEB_DIR, add_page_routes
@@ -58,20 +60,20 @@ def create_app(settings: Settings | None = None) -> web.Application:
     """Build the Podium app: every resource it opens is closed by its ``cleanup_ctx``."""
     settings = settings or Settings()
     registry = CollectorRegistry()
+    cors = [cors_middleware(settings.cors_origin)] if settings.cors_origin else []
     app = web.Application(
-        middlewares=[
-            metrics_middleware(HttpMetrics.register(registry)),
-            cors_middleware(settings.cors_origin),
-            error_middleware,
-        ],
+        middlewares=[metrics_middleware(HttpMetrics.register(registry)), *cors, error_middleware],
         client_max_size=max(settings.max_json_bytes, settings.max_sdp_bytes) * 2,
     )
+    app.on_response_prepare.append(add_security_headers)
     app[SETTINGS] = settings
     app[METRICS] = registry
     app[SIGNING_KEY] = settings.signing_key()
     app[BLOBS] = blob_store_for(settings.blob_url, settings.resolved_blob_dir)
     app[OPS_METRICS] = OpsMetrics.register(registry)
-    app.cleanup_ctx.extend([_database_ctx, _redis_ctx, uploads_ctx, retention_ctx, analysis_ctx, live_ctx])
+    app.cleanup_ctx.extend(
+        [_database_ctx, _redis_ctx, ratelimit_ctx, hashing_ctx, uploads_ctx, retention_ctx, analysis_ctx, live_ctx]
+    )
     app.add_routes(ops.routes)
     app.add_routes(auth_routes.routes)
     app.add_routes(account_routes.routes)

@@ -14,14 +14,21 @@ from server.settings import Settings, settings_help
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from aiohttp import web
+    from pydantic import ValidationError
 
     from server.app import create_app
+    from server.serving import ConnectionLimits, run
 
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            print(f"error: {error['msg'].removeprefix('Value error, ')}", file=sys.stderr)
+        return 2
+    limits = ConnectionLimits(settings.header_read_timeout_s, settings.max_connections)
     host = args.host or settings.host
     port = args.port or settings.port
-    web.run_app(create_app(settings), host=host, port=port, shutdown_timeout=settings.shutdown_timeout_s)
+    run(create_app(settings), host, port, limits, settings.shutdown_timeout_s)
     return 0
 
 

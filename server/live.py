@@ -75,6 +75,9 @@ async def persist_ended_session(app: web.Application, live: LiveSession) -> None
         if session is None:
             return
         recording = result.recording if result is not None else None
+        if recording is not None and await RecordingRepository(db).for_session(session.id):
+            log.error("session %s already has a recording; not storing another one over it", session.id)
+            recording = None
         if recording is not None and recording.path is not None and recording.path.exists():
             key = f"recordings/{session.id}/{recording.path.name}"
             info = await app[BLOBS].put_file(key, recording.path, sha256=recording.sha256)

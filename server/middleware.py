@@ -1,4 +1,4 @@
-"""Middlewares: JSON errors at the edge and request metrics."""
+"""Middlewares: JSON errors at the edge, request metrics, CORS for one configured origin, security headers."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     try:
         return await handler(request)
     except ApiError as exc:
-        return web.json_response(error_body(exc.code, exc.message, exc.details), status=exc.status)
+        return web.json_response(error_body(exc.code, exc.message, exc.details), status=exc.status, headers=exc.headers)
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
@@ -88,9 +88,11 @@ _TUS_RESPONSE_HEADERS = (
 
 
 def cors_middleware(origin: str) -> web.middlewares._Middleware:  # type: ignore[name-defined]
-    """CORS for ``/api/`` (bearer tokens, no cookies): answers preflights, exposes ``Location`` and tus headers."""
+    """CORS for ``/api/`` from ``origin`` only (bearer tokens, no cookies): answers its preflights, exposes
+    ``Location`` and tus headers. Requests from other origins get no CORS headers, so browsers keep them out."""
     headers = {
         "Access-Control-Allow-Origin": origin,
+        "Vary": "Origin",
         "Access-Control-Expose-Headers": ", ".join(("Location", *_TUS_RESPONSE_HEADERS)),
     }
     preflight = {
@@ -102,7 +104,7 @@ def cors_middleware(origin: str) -> web.middlewares._Middleware:  # type: ignore
 
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if not request.path.startswith("/api/"):
+        if not request.path.startswith("/api/") or request.headers.get("Origin") != origin:
             return await handler(request)
         if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
             return web.Response(status=204, headers=preflight)
@@ -112,3 +114,30 @@ def cors_middleware(origin: str) -> web.middlewares._Middleware:  # type: ignore
         return response
 
     return middleware
+
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "media-src 'self' blob:",
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "object-src 'none'",
+    )
+)
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Frame-Options": "DENY",
+}
+
+
+async def add_security_headers(_request: web.Request, response: web.StreamResponse) -> None:
+    """``on_response_prepare`` hook: every response (errors, static files, streams) carries the security headers."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
+
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from sqlalchemy import text
 
 from server import ops_metrics
 from server.api_docs import openapi_spec
-from server.keys import ENGINE, METRICS, REDIS
+from server.errors import Forbidden, Unauthorized
+from server.keys import ENGINE, METRICS, REDIS, SETTINGS
 
 routes = web.RouteTableDef()
 
@@ -42,8 +46,32 @@ async def readyz(request: web.Request) -> web.Response:
     )
 
 
+def _is_loopback(remote: str | None) -> bool:
+    try:
+        return remote is not None and ipaddress.ip_address(remote.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def check_metrics_access(request: web.Request) -> None:
+    """``PODIUM_METRICS_TOKEN`` set: the bearer token must match (401); unset: loopback clients only (403)."""
+    token = request.app[SETTINGS].metrics_token
+    if token is None:
+        if not _is_loopback(request.remote):
+            raise Forbidden("/metrics answers only loopback clients unless PODIUM_METRICS_TOKEN is set")
+        return
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    expected = token.get_secret_value().encode()
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), expected):
+        raise Unauthorized("/metrics needs Authorization: Bearer <PODIUM_METRICS_TOKEN>", headers=_CHALLENGE)
+
+
+_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="metrics"'}
+
+
 @routes.get("/metrics")
 async def metrics(request: web.Request) -> web.Response:
+    check_metrics_access(request)
     await ops_metrics.refresh(request.app)
     body = generate_latest(request.app[METRICS]) + generate_latest(REGISTRY)
     return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})

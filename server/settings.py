@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import secrets
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from storage.private_files import create_private, private_dirs
+
+MIN_SECRET_KEY_BYTES = 32
 INSTALL_ROOT = Path(__file__).resolve().parents[1]
 """The directory holding server/, media/, inference/, web/ and (after `make`) var/models."""
 
@@ -53,7 +58,9 @@ class Settings(BaseSettings):
         10, ge=0, description="WHEP viewers (coaches watching) at once on one live session; more get 429."
     )
     secret_key: SecretStr | None = Field(
-        None, description="JWT signing key; default: generated once and kept in <data_dir>/secret_key."
+        None,
+        description=f"JWT signing key, at least {MIN_SECRET_KEY_BYTES} bytes; default: generated once and kept in "
+        "<data_dir>/secret_key (mode 0600).",
     )
     token_ttl_s: int = Field(3600, description="Access token lifetime in seconds.")
     max_json_bytes: int = Field(64 * 1024, description="Largest accepted JSON request body.")
@@ -76,7 +83,40 @@ class Settings(BaseSettings):
     )
     workers: int = Field(2, description="Pose worker processes; each live stream sticks to one of them.")
     preload_models: bool = Field(True, description="Start inference workers and load models at start-up.")
-    cors_origin: str = Field("*", description="Access-Control-Allow-Origin for the API (bearer tokens only).")
+    cors_origin: str = Field(
+        "",
+        description="The one origin allowed to call the API from a browser (CORS, bearer tokens only); "
+        "empty: no CORS headers at all.",
+    )
+    metrics_token: SecretStr | None = Field(
+        None,
+        description="When set, /metrics requires `Authorization: Bearer <token>` (401 otherwise); when unset, "
+        "/metrics answers only clients on loopback addresses (403 for others).",
+    )
+    header_read_timeout_s: float = Field(
+        15.0, gt=0, description="`podium serve`: a new connection must send its request headers within this long."
+    )
+    body_read_timeout_s: float = Field(
+        30.0,
+        gt=0,
+        description="A request body that sends no bytes for this long is cut off (408); a stalled upload keeps "
+        "what arrived.",
+    )
+    max_connections: int = Field(
+        1000, ge=1, description="`podium serve`: open connections beyond this many are answered 503 and closed."
+    )
+    login_rate_window_s: float = Field(
+        300.0, gt=0, description="Sliding window of the sign-in and registration rate limits."
+    )
+    login_ip_limit: int = Field(
+        30, ge=1, description="Sign-in attempts per client IP per window; more get 429 with Retry-After."
+    )
+    login_account_limit: int = Field(
+        10, ge=1, description="Failed sign-ins per account (email) per window; more get 429 with Retry-After."
+    )
+    register_ip_limit: int = Field(
+        10, ge=1, description="Registrations per client IP per window; more get 429 with Retry-After."
+    )
     shutdown_timeout_s: float = Field(10.0, description="Grace period for open sessions at shutdown.")
     live_sessions_capacity: int = Field(
         4,
@@ -106,6 +146,16 @@ class Settings(BaseSettings):
         default_factory=dict, description="AnalysisOptions overrides for analysis jobs, as JSON."
     )
 
+    @field_validator("secret_key")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().encode()) < MIN_SECRET_KEY_BYTES:
+            raise ValueError(
+                f"PODIUM_SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes (e.g. `openssl rand -base64 48`); "
+                "leave it unset to have one generated"
+            )
+        return value
+
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'podium.db'}"
@@ -120,12 +170,23 @@ class Settings(BaseSettings):
             return self.secret_key.get_secret_value()
         path = self.data_dir / "secret_key"
         if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            tmp.write_text(secrets.token_urlsafe(48))
-            tmp.chmod(0o600)
-            tmp.replace(path)
+            _write_new_key(path)
         return path.read_text().strip()
+
+
+def _write_new_key(path: Path) -> None:
+    """Create ``path`` holding a fresh key, mode 0600 from the start; a concurrent creator's key wins if first."""
+    private_dirs(path.parent)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+    with create_private(tmp) as fh:
+        fh.write(secrets.token_urlsafe(48).encode())
+        fh.flush()
+        os.fsync(fh.fileno())
+    try:
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, path)
+    finally:
+        tmp.unlink()
 
 
 def settings_help() -> str:

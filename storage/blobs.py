@@ -1,7 +1,8 @@
 """Blob storage: an interface and a local-filesystem implementation.
 
 Writes stream into a hidden partial file and become visible under their key only when committed
-(an atomic rename), so a reader never sees a half-written blob as complete.
+(an atomic rename), so a reader never sees a half-written blob as complete. Blob files are mode 0600 and the
+directories the store creates 0700.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO, Protocol, Self
+
+from storage.private_files import FILE_MODE, create_private, private_dirs
 
 _PARTIAL_DIR = ".partial"
 READ_CHUNK = 256 * 1024
@@ -112,9 +115,8 @@ class LocalBlobWriter:
     def __init__(self, root: Path, key: str) -> None:
         self._final = root / _validate_key(key)
         self._key = key
-        self._partial = root / _PARTIAL_DIR / uuid.uuid4().hex
-        self._partial.parent.mkdir(parents=True, exist_ok=True)
-        self._fh: BinaryIO | None = self._partial.open("wb")
+        self._partial = private_dirs(root / _PARTIAL_DIR) / uuid.uuid4().hex
+        self._fh: BinaryIO | None = create_private(self._partial)
         self._digest = hashlib.sha256()
         self._size = 0
 
@@ -136,7 +138,7 @@ class LocalBlobWriter:
         fh.flush()
         os.fsync(fh.fileno())
         fh.close()
-        self._final.parent.mkdir(parents=True, exist_ok=True)
+        private_dirs(self._final.parent)
         os.replace(self._partial, self._final)
 
     async def abort(self) -> None:
@@ -159,8 +161,7 @@ class LocalBlobStore:
     """Blob store on a local directory."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root
-        self.root.mkdir(parents=True, exist_ok=True)
+        self.root = private_dirs(root)
 
     def writer(self, key: str) -> LocalBlobWriter:
         return LocalBlobWriter(self.root, key)
@@ -174,10 +175,10 @@ class LocalBlobStore:
         ``sha256`` is the file's digest when the caller already computed it while writing; otherwise it is computed.
         """
         final = self.local_path(key)
-        partial = self.root / _PARTIAL_DIR / uuid.uuid4().hex
-        partial.parent.mkdir(parents=True, exist_ok=True)
-        final.parent.mkdir(parents=True, exist_ok=True)
+        partial = private_dirs(self.root / _PARTIAL_DIR) / uuid.uuid4().hex
+        private_dirs(final.parent)
         await asyncio.to_thread(shutil.move, source, partial)
+        os.chmod(partial, FILE_MODE)
         sha = sha256 if sha256 is not None else await asyncio.to_thread(_sha256_of, partial)
         size = partial.stat().st_size
         os.replace(partial, final)

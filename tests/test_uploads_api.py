@@ -336,16 +336,20 @@ async def test_still_image_is_unsupported(env: Env, tmp_path: Path) -> None:
     await _assert_nothing_left(env)
 
 
-async def test_cors_lets_a_browser_tus_client_through(env: Env) -> None:
-    preflight = await env.client.options(
-        "/api/v1/uploads/abc",
-        headers={"Origin": "http://example.com", "Access-Control-Request-Method": "PATCH"},
+async def test_cors_lets_a_browser_tus_client_through(aiohttp_client, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    origin = "http://example.com"
+    client: TestClient = await aiohttp_client(create_app(settings.model_copy(update={"cors_origin": origin})))
+    token = await register_and_login(client)
+    preflight = await client.options(
+        "/api/v1/uploads/abc", headers={"Origin": origin, "Access-Control-Request-Method": "PATCH"}
     )
     assert preflight.status == 204
+    assert preflight.headers["Access-Control-Allow-Origin"] == origin
     assert "HEAD" in preflight.headers["Access-Control-Allow-Methods"]
     allowed = {h.strip().lower() for h in preflight.headers["Access-Control-Allow-Headers"].split(",")}
     assert {"tus-resumable", "upload-length", "upload-offset", "upload-metadata"} <= allowed
-    created = await env.client.post("/api/v1/uploads", headers={**env.auth(), "Upload-Length": "10"})
+    auth = {**TUS, "Authorization": f"Bearer {token}", "Origin": origin}
+    created = await client.post("/api/v1/uploads", headers={**auth, "Upload-Length": "10"})
     exposed = {h.strip().lower() for h in created.headers["Access-Control-Expose-Headers"].split(",")}
     assert {"location", "upload-offset", "tus-resumable", "podium-session-id"} <= exposed
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from aiohttp import web
 
 from server.api_docs import documented
 from server.auth.cookies import clear_session_cookie, set_session_cookie
 from server.auth.guards import current_user, require_user
-from server.auth.passwords import hash_password, verify_password
+from server.auth.hashing_pool import hash_in_pool, verify_in_pool
+from server.auth.login_limits import check_register, check_sign_in, record_failed_sign_in
 from server.auth.schemas import Credentials, LoginRequest, TokenResponse, UserOut
 from server.auth.tokens import issue_token
 from server.errors import Conflict, Unauthorized
@@ -29,7 +28,8 @@ def user_out(user: User) -> dict[str, object]:
 @documented("Create a speaker account", request=Credentials, response=UserOut, status=201, auth=False)
 async def register(request: web.Request) -> web.Response:
     body = await read_json(request, Credentials, request.app[SETTINGS].max_json_bytes)
-    password_hash = await asyncio.to_thread(hash_password, body.password)
+    await check_register(request)
+    password_hash = await hash_in_pool(request.app, body.password)
     async with request.app[DB]() as db:
         try:
             user = await UserRepository(db).create(body.email, password_hash)
@@ -42,10 +42,12 @@ async def sign_in(request: web.Request) -> tuple[User, str]:
     """Check the posted email and password; return the user and a fresh access token (401 otherwise)."""
     settings = request.app[SETTINGS]
     body = await read_json(request, LoginRequest, settings.max_json_bytes)
+    await check_sign_in(request, body.email)
     async with request.app[DB]() as db:
         user = await UserRepository(db).by_email(body.email)
-    valid = user is not None and await asyncio.to_thread(verify_password, user.password_hash, body.password)
+    valid = await verify_in_pool(request.app, user.password_hash if user is not None else None, body.password)
     if user is None or not valid:
+        await record_failed_sign_in(request, body.email)
         raise Unauthorized("wrong email or password")
     return user, issue_token(request.app[SIGNING_KEY], user.id, user.role.value, settings.token_ttl_s)
 

@@ -24,7 +24,7 @@ from server.reports.export import metrics_csv, timeline_csv
 from server.reports.schemas import GoalIn, GoalList, GoalOut, ProgressOut, ReportOut
 from server.sessions.access import load_readable_session
 from server.sessions.schemas import session_out
-from server.validation import read_json
+from server.validation import int_query, read_json
 from storage.blobs import BlobNotFound
 from storage.models import AnalysisReport, Goal, PracticeSession
 from storage.reports import GoalRepository, ReportReader
@@ -140,10 +140,7 @@ def _stored_scores(row: AnalysisReport) -> Scores:
 
 
 def _last_n(request: web.Request) -> int:
-    raw = request.query.get("last_n", "5")
-    if not raw.isdigit() or not 2 <= int(raw) <= 100:
-        raise BadRequest("last_n must be an integer between 2 and 100")
-    return int(raw)
+    return int_query(request, "last_n", 5, 2, 100)
 
 
 @routes.get("/api/v1/progress")

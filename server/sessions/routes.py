@@ -6,12 +6,12 @@ from aiohttp import web
 
 from server.api_docs import documented
 from server.auth.guards import current_user, require_user
-from server.errors import BadRequest, Conflict
+from server.errors import Conflict
 from server.keys import BLOBS, DB, SETTINGS
 from server.reports.filters import session_filters
 from server.sessions.access import Need, load_owned_session, load_session
 from server.sessions.schemas import CreateSession, SessionList, SessionOut, UpdateSession, session_out
-from server.validation import read_json
+from server.validation import int_query, read_json
 from storage.deletion import delete_session_rows
 from storage.models import SessionSource, SessionState
 from storage.notes import set_live_notes
@@ -34,10 +34,7 @@ async def create_session(request: web.Request) -> web.Response:
 
 
 def _int_query(request: web.Request, name: str, default: int, maximum: int) -> int:
-    raw = request.query.get(name, str(default))
-    if not raw.isdigit() or int(raw) > maximum:
-        raise BadRequest(f"query parameter {name} must be an integer between 0 and {maximum}")
-    return int(raw)
+    return int_query(request, name, default, 0, maximum)
 
 
 @routes.get("/api/v1/sessions")

@@ -17,7 +17,7 @@ from server.live import LIVE
 from server.recovery import recordings_dir, write_marker
 from server.sessions.access import load_owned_session
 from server.validation import read_body
-from storage.models import SessionState
+from storage.models import PracticeSession, SessionState
 from storage.repositories import SessionRepository
 
 routes = web.RouteTableDef()
@@ -38,15 +38,29 @@ def resource_url(session_id: str) -> str:
     return f"/api/v1/sessions/{session_id}/whip/publisher"
 
 
+def ensure_publishable(session: PracticeSession | None) -> None:
+    """Only a ``created`` session may be published: 409 for one that is live, ended or analysed."""
+    if session is None:
+        raise NotFound("no such session")
+    if session.state is not SessionState.CREATED:
+        raise Conflict(f"session is {session.state.value}; create a new session to publish again")
+
+
+async def _current_state(request: web.Request, session_id: str) -> PracticeSession | None:
+    async with request.app[DB]() as db:
+        return await SessionRepository(db).get(session_id)
+
+
 @routes.post("/api/v1/sessions/{session_id}/whip")
 @documented("Publish camera and microphone (WHIP offer → answer)", status=201, request_content_type=SDP)
 @require_user()
 async def publish(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     session = await load_owned_session(request, current_user(request))
+    ensure_publishable(session)
     raw = await read_body(request, SDP, settings.max_sdp_bytes * 4)
-    if session.state is not SessionState.CREATED:
-        raise Conflict(f"session is {session.state.value}; create a new session to publish again")
+    # The session may have been published and ended while the offer arrived: check again right before starting.
+    ensure_publishable(await _current_state(request, session.id))
     with media_errors():
         live = await request.app[LIVE].start(session.id, raw.decode("utf-8", errors="replace"))
     await asyncio.to_thread(write_marker, recordings_dir(settings.data_dir), session.id)

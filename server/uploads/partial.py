@@ -12,7 +12,9 @@ from typing import BinaryIO
 
 from aiohttp import ClientPayloadError, web
 
+from server.errors import RequestTimeout
 from server.keys import SETTINGS
+from storage.private_files import FILE_MODE, private_dirs
 
 INTERRUPTIONS: tuple[type[BaseException], ...] = (ConnectionError, ClientPayloadError, asyncio.IncompleteReadError)
 """What reading a request body raises when the client goes away mid-body."""
@@ -28,10 +30,11 @@ class UploadBusy(Exception):
 
 @dataclass(frozen=True)
 class AppendResult:
-    """How many bytes of a body were stored, and whether the body ended early (client gone)."""
+    """How many bytes of a body were stored, and whether the body ended early (client gone, or stalled)."""
 
     written: int
     interrupted: bool
+    stalled: RequestTimeout | None = None
 
 
 class PartialFiles:
@@ -68,12 +71,14 @@ class PartialFiles:
     async def append(self, upload_id: str, offset: int, body: AsyncIterator[bytes], limit: int) -> AppendResult:
         """Write ``body`` at ``offset`` (dropping anything past ``offset`` first), at most ``limit`` bytes.
 
-        A body that ends early keeps what arrived (tus lets the client resume from there). A body longer than
-        ``limit`` raises :class:`ChunkTooLarge` and leaves the file as it was at ``offset``.
+        A body that ends early, or stalls (``body`` raises :class:`RequestTimeout`), keeps what arrived (tus lets
+        the client resume from there). A body longer than ``limit`` raises :class:`ChunkTooLarge` and leaves the
+        file as it was at ``offset``.
         """
         fh = await asyncio.to_thread(_open_at, self.path(upload_id), offset)
         written = 0
         interrupted = False
+        stalled: RequestTimeout | None = None
         try:
             try:
                 async for chunk in body:
@@ -84,14 +89,16 @@ class PartialFiles:
                     written += len(chunk)
             except INTERRUPTIONS:
                 interrupted = True
+            except RequestTimeout as exc:
+                interrupted, stalled = True, exc
         finally:
             await asyncio.to_thread(_close, fh)
-        return AppendResult(written, interrupted)
+        return AppendResult(written, interrupted, stalled)
 
 
 def _touch(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.touch(exist_ok=False)
+    private_dirs(path.parent)
+    path.touch(mode=FILE_MODE, exist_ok=False)
 
 
 def _open_at(path: Path, offset: int) -> BinaryIO:

@@ -8,11 +8,15 @@ import re
 from collections.abc import Mapping
 from pathlib import PurePath
 
+from server.bounded_int import NotABoundedInt, parse_bounded_int
+
 TUS_VERSION = "1.0.0"
 EXTENSIONS = ("creation", "termination", "expiration")
 OFFSET_CONTENT_TYPE = "application/offset+octet-stream"
 MAX_METADATA_CHARS = 4096
 SESSION_ID_HEADER = "Podium-Session-Id"
+MAX_LENGTH = 2**63 - 1
+"""The largest ``Upload-Length``/``Upload-Offset`` parsed (a signed 64-bit column); larger is malformed."""
 
 _KEY = re.compile(r"^[!-+\--~]+$")
 """Printable ASCII without space or comma (0x21-0x7E minus 0x2C)."""
@@ -25,13 +29,13 @@ class ProtocolError(ValueError):
 
 
 def parse_non_negative(header: str, value: str | None) -> int:
-    """Parse ``Upload-Length``/``Upload-Offset``: a required base-10 integer ≥ 0, digits only."""
+    """Parse ``Upload-Length``/``Upload-Offset``: a required base-10 integer in 0..2⁶³-1, ASCII digits only."""
     if value is None:
         raise ProtocolError(f"{header} header is required")
-    text = value.strip()
-    if not text.isascii() or not text.isdigit():
-        raise ProtocolError(f"{header} must be a non-negative integer, got {value!r}")
-    return int(text)
+    try:
+        return parse_bounded_int(value.strip(), 0, MAX_LENGTH)
+    except NotABoundedInt as exc:
+        raise ProtocolError(f"{header} must be an integer between 0 and {MAX_LENGTH}, got {value[:40]!r}") from exc
 
 
 def parse_metadata(value: str | None) -> dict[str, str]:

@@ -41,6 +41,7 @@ from server.uploads.protocol import (
     parse_metadata,
     parse_non_negative,
 )
+from server.validation import body_chunks
 from storage.models import Upload
 from storage.uploads import UploadRepository
 
@@ -168,7 +169,7 @@ async def _append_locked(request: web.Request, partials: PartialFiles, upload: U
     if request.content_length is not None and request.content_length > left:
         raise PayloadTooLarge(f"body of {request.content_length} bytes exceeds the {left} bytes left in the upload")
     try:
-        result = await partials.append(upload.id, offset, request.content.iter_chunked(READ_CHUNK_BYTES), left)
+        result = await partials.append(upload.id, offset, body_chunks(request, READ_CHUNK_BYTES), left)
     except ChunkTooLarge as exc:
         raise PayloadTooLarge(str(exc)) from exc
     except FileNotFoundError as exc:
@@ -177,6 +178,8 @@ async def _append_locked(request: web.Request, partials: PartialFiles, upload: U
         raise ApiError("the upload's data is gone; start a new upload", status=410, code="gone") from exc
     async with request.app[DB]() as db:
         await UploadRepository(db).set_offset(upload, offset + result.written)
+    if result.stalled is not None:
+        raise result.stalled
     if upload.offset == upload.length:
         upload.session_id = await finalize_upload(request.app, upload, partials.path(upload.id))
     return web.Response(status=204, headers=_state_headers(request, upload))
