@@ -277,7 +277,7 @@ def table(results: dict[str, Any]) -> str:
 
 
 def _report_p50(runs: Sequence[dict[str, float | None]]) -> str:
-    fetched = [r["report_ms"] for r in runs if r.get("report_ms") is not None]
+    fetched = [ms for r in runs if (ms := r.get("report_ms")) is not None]
     return f"{_p50(fetched):.0f} ms" if fetched else "—"
 
 
