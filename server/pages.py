@@ -30,6 +30,20 @@ def _inside(root: Path, relative: str) -> Path | None:
     return candidate
 
 
+async def _refuse_server_path(request: web.Request) -> None:
+    """A GET on an API path that only this catch-all matched: 405 when the path exists with other methods, else 404."""
+    allowed: set[str] = set()
+    for resource in request.app.router.resources():
+        if resource is request.match_info.route.resource:
+            continue
+        match, methods = await resource.resolve(request)
+        if match is None:
+            allowed |= methods
+    if allowed:
+        raise web.HTTPMethodNotAllowed(request.method, allowed)
+    raise NotFound(f"no such resource: {request.path}")
+
+
 class WebApp:
     """Answers page and asset requests from one built web app directory."""
 
@@ -44,7 +58,7 @@ class WebApp:
 
     async def page(self, request: web.Request) -> web.StreamResponse:
         if request.path.startswith(SERVER_PREFIXES):
-            raise NotFound(f"no such resource: {request.path}")
+            await _refuse_server_path(request)
         relative = request.match_info["tail"]
         path = _inside(self._root, relative) if relative else None
         if path is not None and path.name != "index.html":
