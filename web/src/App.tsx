@@ -13,12 +13,15 @@ const SessionsPage = lazy(() => import("./pages/sessions/SessionsPage").then((m)
 const ReviewPage = lazy(() => import("./pages/review/ReviewPage").then((m) => ({ default: m.ReviewPage })));
 const ProgressPage = lazy(() => import("./pages/progress/ProgressPage").then((m) => ({ default: m.ProgressPage })));
 const UploadPage = lazy(() => import("./pages/upload/UploadPage").then((m) => ({ default: m.UploadPage })));
+const SharesPage = lazy(() => import("./pages/shares/SharesPage").then((m) => ({ default: m.SharesPage })));
+const WatchPage = lazy(() => import("./pages/watch/WatchPage").then((m) => ({ default: m.WatchPage })));
 
 const NAV = [
   { to: "/practice", label: "Practice" },
   { to: "/sessions", label: "Sessions" },
   { to: "/progress", label: "Progress" },
   { to: "/upload", label: "Upload" },
+  { to: "/shares", label: "Shares" },
 ];
 
 function SignOutButton() {
@@ -112,6 +115,8 @@ export function App() {
         <Route path="/sessions/:id" element={<ReviewPage />} />
         <Route path="/progress" element={<ProgressPage />} />
         <Route path="/upload" element={<UploadPage />} />
+        <Route path="/shares" element={<SharesPage />} />
+        <Route path="/watch/:id" element={<WatchPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

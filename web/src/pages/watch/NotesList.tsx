@@ -1,0 +1,40 @@
+import { formatNoteTime } from "../../api/coaching";
+
+export interface ListedNote {
+  id: string;
+  t_s: number;
+  text: string;
+  tag: string | null;
+  author: string;
+}
+
+/** Notes in media-time order; with `onSeek`, each time is a button that seeks there. */
+export function NotesList({ notes, onSeek, label = "Notes" }: { notes: readonly ListedNote[]; onSeek?: (t: number) => void; label?: string }) {
+  const sorted = [...notes].sort((a, b) => a.t_s - b.t_s);
+  if (!sorted.length) return <p className="muted">No notes yet.</p>;
+  return (
+    <ol className="notes-list" aria-label={label}>
+      {sorted.map((note) => (
+        <li key={note.id} className="notes-item" data-note={note.id}>
+          {onSeek ? (
+            <button type="button" className="notes-time" onClick={() => onSeek(note.t_s)} aria-label={`Play from ${formatNoteTime(note.t_s)}`}>
+              {formatNoteTime(note.t_s)}
+            </button>
+          ) : (
+            <span className="notes-time">{formatNoteTime(note.t_s)}</span>
+          )}
+          {note.tag && <span className="notes-tag">{note.tag.replace("_", " ")}</span>}
+          <span className="notes-text">{note.text}</span>
+          {note.author && <span className="notes-author muted">{note.author}</span>}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** Notes fetched and notes heard live, once each (by id). */
+export function mergeNotes(a: readonly ListedNote[], b: readonly ListedNote[]): ListedNote[] {
+  const byId = new Map<string, ListedNote>();
+  for (const note of [...a, ...b]) byId.set(note.id, note);
+  return [...byId.values()];
+}
