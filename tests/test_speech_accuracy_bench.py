@@ -70,6 +70,7 @@ def test_post_hoc_transcription_is_greedy_by_default(monkeypatch: pytest.MonkeyP
     class FakeWhisper:
         def __init__(self, model_dir: Any, **kwargs: Any) -> None:
             seen.update(kwargs)
+            self.model_dir, self.compute_type, self.device, self.beam_size = model_dir, "int8", "cpu", 5
 
     monkeypatch.setattr("inference.asr.whisper.WhisperSpeechAnalyzer", FakeWhisper)
     AnalysisModels(tmp_path).whisper()

@@ -4,7 +4,7 @@ import type { Captions as CaptionsState } from "./transcript";
 export function Captions({ captions }: { captions: CaptionsState }) {
   const empty = captions.committed.length === 0 && !captions.interim;
   return (
-    <div className="captions" id="captions" aria-label="Live captions">
+    <div className="captions" id="captions" role="region" aria-label="Live captions">
       {empty ? (
         <p className="captions-empty">Captions appear here as you speak.</p>
       ) : (
