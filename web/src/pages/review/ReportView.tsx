@@ -88,7 +88,7 @@ export function ReportView({ data }: { data: ReviewData }) {
             className={report.has_video === false ? "review-video__player review-video__player--audio" : "review-video__player"}
             src={recordingUrl(session.id)}
             controls
-            preload="metadata"
+            preload="auto"
           >
             Your browser cannot play this recording; download the JSON export instead.
           </video>
