@@ -240,7 +240,7 @@ async def run_mode(mode: str, clips: Sequence[Clip], models_dir: Path, out: Path
         await asyncio.gather(*(asyncio.wait_for(p.connected(), 30) for p in publishers))
         cpu0, wcpu0, t0 = proc_cpu_s(me), sum(proc_cpu_s(p) for p in pids), time.monotonic()
         longest = max(c.duration_s for c in clips)
-        results = await asyncio.gather(*(asyncio.wait_for(p.result(), longest + DRAIN_MAX_S + 60) for p in publishers))
+        results = await asyncio.gather(*(p.result(longest + DRAIN_MAX_S + 60) for p in publishers))
         elapsed = time.monotonic() - t0
         cpu = (proc_cpu_s(me) - cpu0) / elapsed * 100
         wcpu = (sum(proc_cpu_s(p) for p in pids) - wcpu0) / elapsed * 100
@@ -308,8 +308,13 @@ class PublisherProcess:
     async def connected(self) -> None:
         await self._line()
 
-    async def result(self) -> dict[str, Any]:
-        return await self._line()
+    async def result(self, timeout_s: float) -> dict[str, Any]:
+        """What the publisher measured; one that has not finished within ``timeout_s`` counts as having
+        received nothing (its words count as lost)."""
+        try:
+            return await asyncio.wait_for(self._line(), timeout_s)
+        except (TimeoutError, RuntimeError):
+            return {"messages": [], "audio_start": 0.0, "video_start": None}
 
     async def stop(self) -> None:
         if self.proc.returncode is None:
