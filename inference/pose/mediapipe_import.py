@@ -1,7 +1,7 @@
 """Import MediaPipe without letting it pull in TensorFlow.
 
 MediaPipe imports TensorFlow opportunistically when it is installed; in a process that also runs aiortc that
-makes the first DTLS set-up segfault (see FACTS.md), and it costs ~2.5 s and ~450 MB. Blocking the module for
+makes the first DTLS set-up segfault (its OpenSSL symbols), and it costs ~2.5 s and ~450 MB. Blocking the module for
 the duration of MediaPipe's own imports keeps TensorFlow out while leaving it importable afterwards for code
 that really wants it.
 """

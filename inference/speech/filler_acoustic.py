@@ -1,7 +1,7 @@
 """Acoustic filler detector: a small Keras CNN over log-mel windows finds "um"/"uh"-like sounds.
 
 Only :meth:`AcousticFillerDetector.load` imports Keras/TensorFlow, so this module is safe to import anywhere;
-the detector itself must only be loaded inside worker processes (TensorFlow breaks aiortc, see FACTS.md).
+the detector itself must only be loaded inside worker processes (TensorFlow exports OpenSSL symbols that crash aiortc).
 The window layout and the event merging are pure functions shared with the training script.
 """
 

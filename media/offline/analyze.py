@@ -5,7 +5,7 @@ The function is synchronous, loads models lazily and keeps them in an :class:`An
 CLI runs it once while a worker process (process pool, Celery) keeps one :class:`AnalysisModels` per process
 via :func:`worker_models` and calls :func:`analyze_report` per job. It imports TensorFlow (acoustic filler
 model), torch and MediaPipe when the corresponding stage runs: never call it in the server/media process that
-runs aiortc (see FACTS.md) — run it in a worker or the CLI.
+runs aiortc (its OpenSSL symbols crash DTLS) — run it in a worker or the CLI.
 """
 
 from __future__ import annotations
