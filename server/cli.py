@@ -25,10 +25,52 @@ def _serve(args: argparse.Namespace) -> int:
         for error in exc.errors():
             print(f"error: {error['msg'].removeprefix('Value error, ')}", file=sys.stderr)
         return 2
+    from server.tls import TlsError
+    from server.tls_setup import log_certificate, server_tls
+
+    try:
+        tls = server_tls(settings)
+    except TlsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if tls is not None:
+        log_certificate(tls.files)
     limits = ConnectionLimits(settings.header_read_timeout_s, settings.max_connections)
     host = args.host or settings.host
     port = args.port or settings.port
-    run(create_app(settings), host, port, limits, settings.shutdown_timeout_s)
+    context = tls.context if tls is not None else None
+    run(create_app(settings), host, port, limits, settings.shutdown_timeout_s, context)
+    return 0
+
+
+def _tls_self_signed(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from server.tls import fingerprint_lines
+    from server.tls_setup import ensure_self_signed, machine_names, tls_dir
+
+    names = list(dict.fromkeys([*machine_names(), *args.name]))
+    files = ensure_self_signed(tls_dir(Settings()), names, datetime.now(UTC), force=args.force, days=args.days)
+    print(f"{'generated' if files.created else 'kept'} {files.cert} and {files.key}")
+    for line in fingerprint_lines(files.info):
+        print(line)
+    return 0
+
+
+def _tls_show(args: argparse.Namespace) -> int:
+    from server.tls import TlsError, describe, fingerprint_lines, load_certificates
+    from server.tls_setup import SELF_SIGNED_CERT, read_pem, tls_dir
+
+    settings = Settings()
+    path = args.cert or settings.tls_cert or tls_dir(settings) / SELF_SIGNED_CERT
+    try:
+        info = describe(load_certificates(read_pem(path, "certificate"), str(path))[0])
+    except TlsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(path)
+    for line in fingerprint_lines(info):
+        print(line)
     return 0
 
 
@@ -41,7 +83,7 @@ def _db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _create_user(email: str, password: str, role: str) -> str:
+async def _create_user(email: str, password: str, role: str, consent: bool = False) -> str:
     from server.auth.passwords import hash_password
     from storage.database import create_engine, session_factory
     from storage.models import Role
@@ -50,7 +92,7 @@ async def _create_user(email: str, password: str, role: str) -> str:
     engine = create_engine(Settings().resolved_database_url)
     try:
         async with session_factory(engine)() as db:
-            user = await UserRepository(db).create(email, hash_password(password), Role(role))
+            user = await UserRepository(db).create(email, hash_password(password), Role(role), consent=consent)
         return user.id
     finally:
         await engine.dispose()
@@ -64,7 +106,7 @@ def _user_create(args: argparse.Namespace) -> int:
         print("error: password must be at least 8 characters", file=sys.stderr)
         return 2
     try:
-        user_id = asyncio.run(_create_user(args.email, password, args.role))
+        user_id = asyncio.run(_create_user(args.email, password, args.role, args.consent))
     except DuplicateEmail:
         print(f"error: a user with email {args.email} already exists", file=sys.stderr)
         return 1
@@ -119,6 +161,24 @@ def _restore(args: argparse.Namespace) -> int:
     return run(args.dir, restoring=True)
 
 
+def _tls_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    tls = sub.add_parser("tls", help="HTTPS certificates").add_subparsers(dest="tls_command", required=True)
+    signed = tls.add_parser(
+        "self-signed",
+        help="generate (or keep, if still good) the self-signed certificate PODIUM_TLS_SELF_SIGNED serves",
+        description="Write <data_dir>/tls/self-signed-{cert,key}.pem (mode 0600) for this machine's host name and "
+        "addresses (plus --name), unless the stored pair still covers them for 30 days or more; print the "
+        "fingerprints to compare with what the browser shows.",
+    )
+    signed.add_argument("--name", action="append", default=[], help="another DNS name or IP address to cover")
+    signed.add_argument("--days", type=int, help="validity in days (default 397)")
+    signed.add_argument("--force", action="store_true", help="generate a new pair even if the stored one is good")
+    signed.set_defaults(func=_tls_self_signed)
+    show = tls.add_parser("show", help="print the fingerprints of the served (or a given) certificate")
+    show.add_argument("cert", type=Path, nargs="?", help="PEM file (default: PODIUM_TLS_CERT or the self-signed one)")
+    show.set_defaults(func=_tls_show)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="podium", description="Podium, a self-hosted presentation coach.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -134,6 +194,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port (overrides PODIUM_PORT)")
     serve.set_defaults(func=_serve)
 
+    _tls_parser(sub)
+
     db = sub.add_parser("db", help="database maintenance").add_subparsers(dest="db_command", required=True)
     upgrade = db.add_parser("upgrade", help="apply migrations")
     upgrade.add_argument("revision", nargs="?", default="head")
@@ -144,6 +206,9 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("email")
     create.add_argument("--role", choices=["speaker", "coach", "admin"], default="admin")
     create.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    create.add_argument(
+        "--consent", action="store_true", help="the person has agreed to being recorded (else: POST /api/v1/me/consent)"
+    )
     create.set_defaults(func=_user_create)
 
     models = sub.add_parser("models", help="prepare model files (set-up step; needs npm the first time)")

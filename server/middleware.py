@@ -137,7 +137,15 @@ SECURITY_HEADERS = {
 }
 
 
-async def add_security_headers(_request: web.Request, response: web.StreamResponse) -> None:
-    """``on_response_prepare`` hook: every response (errors, static files, streams) carries the security headers."""
+HSTS = "max-age=31536000"
+"""``Strict-Transport-Security`` over TLS only (browsers ignore it on plain HTTP, on IP addresses and on
+certificates they had to be told to accept; no ``includeSubDomains``: other hosts of the domain are not ours)."""
+
+
+async def add_security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """``on_response_prepare`` hook: every response (errors, static files, streams) carries the security headers,
+    and HSTS when it goes over TLS."""
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if request.secure:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)

@@ -4,6 +4,10 @@ aiohttp has neither, so every accepted connection goes through :class:`GuardedPr
 aiohttp's own protocol and closes connections that do not finish their request headers in time. Beyond the cap a
 new connection is answered ``503`` and closed before aiohttp sees it. (Body read timeouts are per request, see
 :func:`server.validation.read_chunk`.)
+
+With an :class:`ssl.SSLContext` the site serves HTTPS: asyncio's TLS layer sits between the socket and the guard,
+the handshake must finish within the header timeout, and a connection counts once its handshake is done (a
+failed handshake never reaches the guard, so it cannot leave a count behind).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -65,17 +70,23 @@ class ConnectionCounter:
 class GuardedProtocol(asyncio.Protocol):
     """Passes everything to aiohttp's protocol; closes the connection if no request headers end in time."""
 
-    def __init__(self, inner: asyncio.Protocol, limits: ConnectionLimits, counter: ConnectionCounter) -> None:
+    def __init__(
+        self, inner: asyncio.Protocol, limits: ConnectionLimits, counter: ConnectionCounter, tls: bool = False
+    ) -> None:
         self._inner = inner
         self._limits = limits
         self._counter = counter
+        self._count_when_made = tls
         self._transport: asyncio.Transport | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._tail = b""
-        counter.add(1)
+        if not tls:
+            counter.add(1)
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
+        if self._count_when_made:  # TLS: called after the handshake; connection_lost follows only then
+            self._counter.add(1)
         self._transport = transport
         loop = asyncio.get_running_loop()
         self._timer = loop.call_later(self._limits.header_timeout_s, self._headers_too_slow)
@@ -124,21 +135,28 @@ class BusyProtocol(asyncio.Protocol):
 
 
 def guarded_factory(
-    inner: Callable[[], asyncio.Protocol], limits: ConnectionLimits, counter: ConnectionCounter
+    inner: Callable[[], asyncio.Protocol], limits: ConnectionLimits, counter: ConnectionCounter, tls: bool = False
 ) -> Callable[[], asyncio.Protocol]:
     def factory() -> asyncio.Protocol:
         if counter.open >= limits.max_connections:
             return BusyProtocol()
-        return GuardedProtocol(inner(), limits, counter)
+        return GuardedProtocol(inner(), limits, counter, tls)
 
     return factory
 
 
 class GuardedSite(web.TCPSite):
-    """A TCP site whose connections go through the guard."""
+    """A TCP site whose connections go through the guard (HTTPS when given an SSL context)."""
 
-    def __init__(self, runner: web.BaseRunner, host: str, port: int, limits: ConnectionLimits) -> None:
-        super().__init__(runner, host, port)
+    def __init__(
+        self,
+        runner: web.BaseRunner,
+        host: str,
+        port: int,
+        limits: ConnectionLimits,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
+        super().__init__(runner, host, port, ssl_context=ssl_context)
         self.limits = limits
         self.counter = ConnectionCounter()
 
@@ -146,8 +164,15 @@ class GuardedSite(web.TCPSite):
         await web.BaseSite.start(self)
         server = self._runner.server
         assert server is not None
-        factory = guarded_factory(server, self.limits, self.counter)
-        self._server = await asyncio.get_running_loop().create_server(factory, self._host, self._port)
+        tls = self._ssl_context is not None
+        factory = guarded_factory(server, self.limits, self.counter, tls)
+        self._server = await asyncio.get_running_loop().create_server(
+            factory,
+            self._host,
+            self._port,
+            ssl=self._ssl_context,
+            ssl_handshake_timeout=self.limits.header_timeout_s if tls else None,
+        )
         self._bound_port = self._server.sockets[0].getsockname()[1] if self._server.sockets else self._port
 
 
@@ -158,13 +183,14 @@ async def start_guarded(
     limits: ConnectionLimits,
     shutdown_timeout_s: float,
     handle_signals: bool = True,
+    ssl_context: ssl.SSLContext | None = None,
 ) -> tuple[web.AppRunner, GuardedSite]:
     """Set up ``app`` and listen on ``host:port`` behind the guard; the caller cleans up the runner."""
     runner = web.AppRunner(
         app, handle_signals=handle_signals, shutdown_timeout=shutdown_timeout_s, keepalive_timeout=KEEPALIVE_TIMEOUT_S
     )
     await runner.setup()
-    site = GuardedSite(runner, host, port, limits)
+    site = GuardedSite(runner, host, port, limits, ssl_context)
     try:
         await site.start()
     except BaseException:
@@ -174,10 +200,15 @@ async def start_guarded(
 
 
 async def serve_forever(
-    app: web.Application, host: str, port: int, limits: ConnectionLimits, shutdown_timeout_s: float
+    app: web.Application,
+    host: str,
+    port: int,
+    limits: ConnectionLimits,
+    shutdown_timeout_s: float,
+    ssl_context: ssl.SSLContext | None = None,
 ) -> None:
     """Serve until SIGINT/SIGTERM, then shut down gracefully (like ``web.run_app``)."""
-    runner, site = await start_guarded(app, host, port, limits, shutdown_timeout_s)
+    runner, site = await start_guarded(app, host, port, limits, shutdown_timeout_s, ssl_context=ssl_context)
     log.info("serving on %s", site.name)
     try:
         await asyncio.Event().wait()
@@ -185,7 +216,14 @@ async def serve_forever(
         await runner.cleanup()
 
 
-def run(app: web.Application, host: str, port: int, limits: ConnectionLimits, shutdown_timeout_s: float) -> None:
-    """Block serving ``app`` until a stop signal."""
+def run(
+    app: web.Application,
+    host: str,
+    port: int,
+    limits: ConnectionLimits,
+    shutdown_timeout_s: float,
+    ssl_context: ssl.SSLContext | None = None,
+) -> None:
+    """Block serving ``app`` until a stop signal (HTTPS when ``ssl_context`` is given)."""
     with contextlib.suppress(GracefulExit, KeyboardInterrupt):
-        asyncio.run(serve_forever(app, host, port, limits, shutdown_timeout_s))
+        asyncio.run(serve_forever(app, host, port, limits, shutdown_timeout_s, ssl_context))

@@ -8,7 +8,7 @@ import secrets
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from storage.private_files import create_private, private_dirs
@@ -93,6 +93,17 @@ class Settings(BaseSettings):
         description="When set, /metrics requires `Authorization: Bearer <token>` (401 otherwise); when unset, "
         "/metrics answers only clients on loopback addresses (403 for others).",
     )
+    tls_cert: Path | None = Field(
+        None,
+        description="PEM certificate (chain, server certificate first): serve HTTPS (TLS 1.2 or newer) with "
+        "PODIUM_TLS_KEY.",
+    )
+    tls_key: Path | None = Field(None, description="PEM private key (unencrypted) of PODIUM_TLS_CERT.")
+    tls_self_signed: bool = Field(
+        False,
+        description="Serve HTTPS with a self-signed certificate for this machine's names and addresses, generated "
+        "under <data_dir>/tls (mode 0600) and renewed when expiring or an address changes; for a LAN.",
+    )
     header_read_timeout_s: float = Field(
         15.0, gt=0, description="`podium serve`: a new connection must send its request headers within this long."
     )
@@ -155,6 +166,18 @@ class Settings(BaseSettings):
                 "leave it unset to have one generated"
             )
         return value
+
+    @model_validator(mode="after")
+    def _tls_pair(self) -> Settings:
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise ValueError("PODIUM_TLS_CERT and PODIUM_TLS_KEY go together: set both (or neither)")
+        if self.tls_self_signed and self.tls_cert is not None:
+            raise ValueError("set PODIUM_TLS_CERT/PODIUM_TLS_KEY or PODIUM_TLS_SELF_SIGNED, not both")
+        return self
+
+    @property
+    def tls_enabled(self) -> bool:
+        return self.tls_cert is not None or self.tls_self_signed
 
     @property
     def resolved_database_url(self) -> str:
