@@ -207,7 +207,7 @@ async def seed(data_dir: Path, title: str, report: Report, recording: Path) -> S
 
 
 def register(base: str) -> None:
-    body = json.dumps({"email": EMAIL, "password": TEST_PASSWORD}).encode()
+    body = json.dumps({"email": EMAIL, "password": TEST_PASSWORD, "consent": True}).encode()
     request = urllib.request.Request(
         f"{base}/api/v1/auth/register", data=body, headers={"Content-Type": "application/json"}
     )

@@ -13,6 +13,7 @@ from server.account import routes as account_routes
 from server.admin import audit as admin_audit
 from server.analysis import routes as analysis_routes
 from server.analysis.runner import analysis_ctx
+from server.auth import consent as auth_consent
 from server.auth import routes as auth_routes
 from server.auth.hashing_pool import hashing_ctx
 from server.auth.ratelimit import ratelimit_ctx
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     )
     app.add_routes(ops.routes)
     app.add_routes(auth_routes.routes)
+    app.add_routes(auth_consent.routes)
     app.add_routes(account_routes.routes)
     app.add_routes(session_routes.routes)
     app.add_routes(session_whip.routes)

@@ -22,8 +22,11 @@ class UserRepository:
     def __init__(self, db: AsyncSession) -> None:
         self._db = db
 
-    async def create(self, email: str, password_hash: str, role: Role = Role.SPEAKER) -> User:
-        user = User(email=email.lower(), password_hash=password_hash, role=role, consent_at=utcnow())
+    async def create(self, email: str, password_hash: str, role: Role = Role.SPEAKER, *, consent: bool = False) -> User:
+        """A new account; ``consent`` stamps the moment the person agreed to being recorded (else it stays unset)."""
+        user = User(
+            email=email.lower(), password_hash=password_hash, role=role, consent_at=utcnow() if consent else None
+        )
         self._db.add(user)
         try:
             await self._db.commit()
@@ -40,6 +43,18 @@ class UserRepository:
 
     async def count(self) -> int:
         return int(await self._db.scalar(select(func.count()).select_from(User)) or 0)
+
+    async def set_consent(self, user_id: str, given: bool) -> User | None:
+        """Record (keeping the first moment) or withdraw consent to recording; the updated user, or ``None``."""
+        user = await self._db.get(User, user_id)
+        if user is None:
+            return None
+        if not given:
+            user.consent_at = None
+        elif user.consent_at is None:
+            user.consent_at = utcnow()
+        await self._db.commit()
+        return user
 
 
 class SessionRepository:

@@ -95,8 +95,9 @@ async def client(aiohttp_client, settings: Settings) -> AsyncIterator[TestClient
 async def register_and_login(
     client: TestClient, email: str = "ada@example.com", password: str = "correct horse"
 ) -> str:
-    """Create an account and return its bearer token."""
-    response = await client.post("/api/v1/auth/register", json={"email": email, "password": password})
+    """Create an account that consents to being recorded and return its bearer token."""
+    body = {"email": email, "password": password, "consent": True}
+    response = await client.post("/api/v1/auth/register", json=body)
     assert response.status == 201, await response.text()
     response = await client.post("/api/v1/auth/token", json={"email": email, "password": password})
     assert response.status == 200, await response.text()

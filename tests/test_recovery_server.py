@@ -84,7 +84,7 @@ async def scenario(data_dir: Path, seconds: float) -> dict[str, Any]:
     try:
         async with aiohttp.ClientSession() as http:
             creds = {"email": "speaker@example.com", "password": "long password 123"}
-            await http.post(f"{BASE}/api/v1/auth/register", json=creds)
+            await http.post(f"{BASE}/api/v1/auth/register", json={**creds, "consent": True})
             token = (await _json(await http.post(f"{BASE}/api/v1/auth/token", json=creds)))["access_token"]
             auth = {"Authorization": f"Bearer {token}"}
             created = await _json(await http.post(f"{BASE}/api/v1/sessions", json={"title": "k"}, headers=auth))

@@ -126,6 +126,7 @@ def sign_up(visit: Visit) -> None:
     page.wait_for_url(re.compile(r"/signup"))
     page.get_by_label("Email").fill(TEST_EMAIL)
     page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
+    page.get_by_label("I agree to have my practice sessions recorded").check()
     visit.record("signup", screenshot="signup")
     page.get_by_role("button", name="Create account").click()
     page.wait_for_url(re.compile(r"/practice$"), timeout=30_000)

@@ -170,7 +170,7 @@ async def _json(response: aiohttp.ClientResponse) -> Any:
 
 async def _account(http: aiohttp.ClientSession, name: str) -> tuple[str, dict[str, str]]:
     creds = {"email": f"{name}@example.com", "password": "long password"}
-    await http.post(f"{BASE}/api/v1/auth/register", json=creds)
+    await http.post(f"{BASE}/api/v1/auth/register", json={**creds, "consent": True})
     token = (await _json(await http.post(f"{BASE}/api/v1/auth/token", json=creds)))["access_token"]
     return creds["email"], {"Authorization": f"Bearer {token}"}
 

@@ -32,7 +32,7 @@ async def register(request: web.Request) -> web.Response:
     password_hash = await hash_in_pool(request.app, body.password)
     async with request.app[DB]() as db:
         try:
-            user = await UserRepository(db).create(body.email, password_hash)
+            user = await UserRepository(db).create(body.email, password_hash, consent=body.consent)
         except DuplicateEmail as exc:
             raise Conflict("an account with this email already exists") from exc
     return web.json_response(user_out(user), status=201)

@@ -10,6 +10,7 @@ from aiohttp import web
 
 from media.errors import MediaError
 from server.api_docs import documented
+from server.auth.consent import require_consent
 from server.auth.guards import current_user, require_user
 from server.errors import ApiError, Conflict, NotFound
 from server.keys import DB, SETTINGS
@@ -56,7 +57,9 @@ async def _current_state(request: web.Request, session_id: str) -> PracticeSessi
 @require_user()
 async def publish(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
-    session = await load_owned_session(request, current_user(request))
+    user = current_user(request)
+    session = await load_owned_session(request, user)
+    require_consent(user)
     ensure_publishable(session)
     raw = await read_body(request, SDP, settings.max_sdp_bytes * 4)
     # The session may have been published and ended while the offer arrived: check again right before starting.

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from server.api_docs import documented
+from server.auth.consent import require_consent
 from server.auth.guards import current_user, require_user
 from server.errors import (
     ApiError,
@@ -114,6 +115,7 @@ async def options(request: web.Request) -> web.Response:
 @tus_endpoint
 @require_user()
 async def create_upload(request: web.Request) -> web.Response:
+    require_consent(current_user(request))
     length = parse_non_negative("Upload-Length", request.headers.get("Upload-Length"))
     limit = request.app[SETTINGS].max_upload_bytes
     if length == 0:

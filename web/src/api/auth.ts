@@ -19,7 +19,7 @@ export async function signOut(): Promise<void> {
   await requestJson<undefined>("/api/v1/auth/session", { method: "DELETE" });
 }
 
-/** POST /api/v1/auth/register: create an account (201), not signed in yet. */
-export function register(email: string, password: string): Promise<UserOut> {
-  return requestJson<UserOut>("/api/v1/auth/register", { method: "POST", json: { email, password } });
+/** POST /api/v1/auth/register: create an account (201), not signed in yet; `consent` to being recorded. */
+export function register(email: string, password: string, consent: boolean): Promise<UserOut> {
+  return requestJson<UserOut>("/api/v1/auth/register", { method: "POST", json: { email, password, consent } });
 }

@@ -254,6 +254,80 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Agree to having my practice sessions recorded and analysed (required before recording) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserOut"];
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Withdraw my consent: new recordings and uploads are refused (existing ones stay) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserOut"];
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/export": {
         parameters: {
             query?: never;
@@ -1686,6 +1760,12 @@ export interface components {
             email: string;
             /** Password */
             password: string;
+            /**
+             * Consent
+             * @description The person agrees to have their practice sessions recorded and analysed; without it the account can sign in but not record or upload until it gives consent (POST /api/v1/me/consent).
+             * @default false
+             */
+            consent: boolean;
         };
         /**
          * Role
@@ -1704,6 +1784,12 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Consent At
+             * @description When the user agreed to being recorded; null: not (yet), recording is refused.
+             * @default null
+             */
+            consent_at: string | null;
         };
         /** LoginRequest */
         LoginRequest: {

@@ -10,12 +10,18 @@ import { Spinner } from "../../components/ui/Spinner";
 import { AuthLayout } from "./AuthLayout";
 import { authErrors, checkCredentials, hasErrors, MIN_PASSWORD_LENGTH, type FormErrors } from "./authErrors";
 
-/** Register, then sign in with the same credentials. */
+interface SignUp {
+  email: string;
+  password: string;
+  consent: boolean;
+}
+
+/** Register (with the consent to being recorded, when given), then sign in with the same credentials. */
 function useSignUp() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: async ({ email, password }: { email: string; password: string }) => {
-      await register(email, password);
+    mutationFn: async ({ email, password, consent }: SignUp) => {
+      await register(email, password, consent);
       return signIn(email, password);
     },
     onSuccess: (user) => client.setQueryData(ME_KEY, user),
@@ -30,6 +36,7 @@ export function SignUpPage() {
   const navigate = useNavigate();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
+  const [consent, setConsent] = useState(false);
   const [errors, setErrors] = useState<FormErrors>({});
 
   if (me.isPending) return <Spinner label="Checking your sign-in…" />;
@@ -41,7 +48,7 @@ export function SignUpPage() {
     setErrors(found);
     if (hasErrors(found)) return;
     signUp.mutate(
-      { email: email.trim(), password },
+      { email: email.trim(), password, consent },
       {
         onSuccess: () => void navigate(next, { replace: true }),
         onError: (err) => setErrors(authErrors(err)),
@@ -82,6 +89,22 @@ export function SignUpPage() {
           minLength={MIN_PASSWORD_LENGTH}
           required
         />
+        <div className="field">
+          <label className="check">
+            <input
+              id="consent"
+              name="consent"
+              type="checkbox"
+              checked={consent}
+              onChange={(e) => setConsent(e.target.checked)}
+              aria-describedby="consent-hint"
+            />
+            I agree to have my practice sessions recorded and analysed on this server
+          </label>
+          <p id="consent-hint" className="field-hint">
+            Needed before you practise or upload a talk. Coaches who only watch can leave it unticked.
+          </p>
+        </div>
         <Button type="submit" busy={signUp.isPending}>
           {signUp.isPending ? "Creating your account…" : "Create account"}
         </Button>
