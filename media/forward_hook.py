@@ -6,7 +6,10 @@ loudly when an aiortc upgrade changes any of them).
 - :func:`request_keyframe` sends an RTCP PLI to the publisher through the receiver's private ``_send_rtcp_pli``;
 - send side: a viewer's PLI/FIR calls ``RTCRtpSender._send_keyframe()``, which only flags its (unused) encoder;
   :func:`on_keyframe_request` replaces it on one sender instance. ``RTCRtpSender`` packetises an ``av.Packet``
-  returned by the track's ``recv()`` with the codec's ``pack()`` (no encoding), which is how frames are relayed.
+  returned by the track's ``recv()`` with the codec's ``pack()`` (no encoding), which is how frames are relayed;
+- the video receiver's private jitter buffer releases a frame only when the first packet of the *next* frame
+  arrives (one frame interval late); :func:`release_frames_on_marker` wraps its ``add`` so that a frame whose
+  packets are all in, up to the one with the RTP marker bit, is released at once.
 """
 
 from __future__ import annotations
@@ -15,10 +18,13 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
+from aiortc.jitterbuffer import JitterBuffer, JitterFrame
+
 EncodedSink = Callable[[str, int, bytes, int], None]
 """``(codec name lower case, clock rate, frame bytes, RTP timestamp)``."""
 
 DECODER_QUEUE_ATTR = "_RTCRtpReceiver__decoder_queue"
+JITTER_BUFFER_ATTR = "_RTCRtpReceiver__jitter_buffer"
 
 
 def tap_encoded_frames(receiver: Any, sink: EncodedSink) -> None:
@@ -33,6 +39,40 @@ def tap_encoded_frames(receiver: Any, sink: EncodedSink) -> None:
         original_put(item, *args, **kwargs)
 
     decoder_queue.put = put
+
+
+def release_frames_on_marker(receiver: Any) -> None:
+    """Make ``receiver``'s jitter buffer release a frame as soon as its last packet (marker bit) is in, instead
+    of when the next frame's first packet arrives. Use on video only: a browser marks only the first Opus packet
+    of a talkspurt."""
+    buffer: JitterBuffer = getattr(receiver, JITTER_BUFFER_ATTR)
+    original_add = buffer.add
+
+    def add(packet: Any) -> tuple[bool, JitterFrame | None]:
+        pli, frame = original_add(packet)
+        if frame is None:
+            frame = pop_marked_frame(buffer)
+        return pli, frame
+
+    buffer.add = add  # type: ignore[method-assign]
+
+
+def pop_marked_frame(buffer: JitterBuffer) -> JitterFrame | None:
+    """The frame at the buffer's origin if its packets are contiguous up to one with the marker bit (removed
+    from the buffer), else None (a packet is missing, or the origin's frame is not marked complete yet)."""
+    origin = buffer._origin
+    if origin is None:
+        return None
+    packets: list[Any] = []
+    for count in range(buffer.capacity):
+        packet = buffer._packets[(origin + count) % buffer.capacity]
+        if packet is None or (packets and packet.timestamp != packets[0].timestamp):
+            return None
+        packets.append(packet)
+        if packet.marker:
+            buffer.remove(count + 1)
+            return JitterFrame(data=b"".join(p._data for p in packets), timestamp=packet.timestamp)
+    return None
 
 
 async def request_keyframe(receiver: Any) -> bool:

@@ -24,6 +24,7 @@ from media.errors import AlreadyPublishing, SdpInvalid, SessionClosed
 from media.fanout import FanoutHub, Subscription
 from media.feedback import AlertFeedback, Feedback, SessionFeedback, pose_feedback, voice_feedback
 from media.forward import ForwardHub
+from media.forward_hook import release_frames_on_marker
 from media.ratelimit import FeedbackScheduler
 from media.recorder import AUDIO_FRAME_S, VIDEO_FRAME_S, Recorder, RecordingResult
 from media.sampler import LatestSlot, RateSampler, fit_within
@@ -230,6 +231,8 @@ class LiveSession:
         assert self._pc is not None and self._recorder is not None
         for transceiver in self._pc.getTransceivers():
             if transceiver.receiver.track is track:
+                if track.kind == "video":  # viewers, recorder and pose get a frame at its last packet
+                    release_frames_on_marker(transceiver.receiver)
                 self._recorder.expect(track.kind)
                 self._recorder.tap_receiver(transceiver.receiver, track.kind)
                 self.forward.attach(transceiver.receiver, track.kind)

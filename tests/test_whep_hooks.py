@@ -11,9 +11,18 @@ from typing import Any
 import av
 from aiortc import RTCRtpReceiver, RTCRtpSender
 from aiortc.codecs import get_encoder
+from aiortc.jitterbuffer import JitterBuffer
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
+from aiortc.rtp import RtpPacket
 
-from media.forward_hook import DECODER_QUEUE_ATTR, is_coroutine_method, on_keyframe_request, tap_encoded_frames
+from media.forward_hook import (
+    DECODER_QUEUE_ATTR,
+    JITTER_BUFFER_ATTR,
+    is_coroutine_method,
+    on_keyframe_request,
+    release_frames_on_marker,
+    tap_encoded_frames,
+)
 
 
 class _Transport:
@@ -77,3 +86,54 @@ def test_sender_packs_packets_without_encoding_and_routes_keyframe_requests() ->
         return calls
 
     assert asyncio.run(keyframe_request()) == ["pli"]
+
+
+def _packet(seq: int, ts: int, marker: bool, data: bytes) -> RtpPacket:
+    packet = RtpPacket(payload_type=96, marker=int(marker), sequence_number=seq, timestamp=ts)
+    packet._data = data  # type: ignore[attr-defined]  # what the receiver sets after depayloading
+    return packet
+
+
+def test_aiortc_holds_a_video_frame_until_the_next_frames_first_packet() -> None:
+    buffer = JitterBuffer(capacity=512, is_video=True)
+    assert buffer.add(_packet(10, 3000, False, b"a")) == (False, None)
+    assert buffer.add(_packet(11, 3000, True, b"b")) == (False, None), (
+        "aiortc now releases a video frame at its marker bit itself: release_frames_on_marker can go"
+    )
+    _, frame = buffer.add(_packet(12, 6000, True, b"c"))
+    assert frame is not None and (frame.data, frame.timestamp) == (b"ab", 3000)
+
+
+def test_receiver_has_the_private_video_jitter_buffer_the_marker_release_wraps() -> None:
+    async def make() -> RTCRtpReceiver:
+        return RTCRtpReceiver("video", _Transport())  # type: ignore[arg-type]
+
+    buffer = getattr(asyncio.run(make()), JITTER_BUFFER_ATTR)
+    assert isinstance(buffer, JitterBuffer), "aiortc renamed or replaced RTCRtpReceiver's jitter buffer"
+    assert isinstance(buffer._origin, type(None)) and len(buffer._packets) == buffer.capacity
+    assert callable(buffer.remove)
+    source = inspect.getsource(RTCRtpReceiver._handle_rtp_packet)
+    assert "self.__jitter_buffer.add(packet)" in source, "aiortc no longer assembles frames with JitterBuffer.add"
+
+
+def test_a_frame_is_released_at_its_marker_packet_once_and_only_when_complete() -> None:
+    async def run() -> list[list[Any] | None]:
+        receiver = RTCRtpReceiver("video", _Transport())  # type: ignore[arg-type]
+        release_frames_on_marker(receiver)
+        buffer = getattr(receiver, JITTER_BUFFER_ATTR)
+        steps = [
+            _packet(100, 3000, False, b"k1"),
+            _packet(101, 3000, True, b"k2"),  # complete: released now, not at the next frame
+            _packet(102, 6000, False, b"d1"),
+            _packet(104, 6000, True, b"d3"),  # 103 missing: held
+            _packet(103, 6000, False, b"d2"),  # the retransmission completes it
+            _packet(105, 9000, True, b"e"),  # a one-packet frame
+            _packet(106, 12000, False, b"f"),  # the original path must not release anything again
+        ]
+        out: list[list[Any] | None] = []
+        for packet in steps:
+            _, frame = buffer.add(packet)
+            out.append(None if frame is None else [frame.data, frame.timestamp])
+        return out
+
+    assert asyncio.run(run()) == [None, [b"k1k2", 3000], None, None, [b"d1d2d3", 6000], [b"e", 9000], None]
