@@ -11,6 +11,7 @@ from typing import Any, Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from server.uploads.clamd import parse_clamd_url
 from storage.private_files import create_private, private_dirs
 
 MIN_SECRET_KEY_BYTES = 32
@@ -68,6 +69,35 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(2 * 1024**3, description="Largest accepted upload.")
     upload_expiry_s: float = Field(
         24 * 3600.0, gt=0, description="An unfinished (tus) upload is deleted this long after it was created."
+    )
+    uploads_per_user_open: int = Field(
+        3, ge=1, description="Unfinished uploads one user may have at once; starting another gets 429."
+    )
+    uploads_per_user_per_day: int = Field(
+        50, ge=1, description="Uploads one user may start in 24 hours; more get 429 with Retry-After."
+    )
+    clamd_url: str | None = Field(
+        None,
+        description="ClamAV daemon (unix:///run/clamav/clamd.ctl or tcp://host:3310): every finished upload is "
+        "scanned before it is opened; infected gets 422, clamd unreachable 503 (fails closed). Unset: no scan.",
+    )
+    clamd_timeout_s: float = Field(120.0, gt=0, description="Longest wait for clamd's verdict on one upload.")
+    live_sessions_per_user: int = Field(
+        2, ge=1, description="Live sessions one user may publish at once; another gets 429."
+    )
+    live_sessions_per_node: int = Field(
+        8, ge=1, description="Live sessions this server runs at once; another gets 429."
+    )
+    max_recording_bytes: int = Field(
+        4 * 1024**3,
+        gt=0,
+        description="A live recording reaching this size ends its session (recording kept and playable).",
+    )
+    max_recording_kbps: float = Field(
+        8000.0,
+        gt=0,
+        description="A publisher sending more than this (kbit/s, averaged over 10 s) is ended; the recording "
+        "so far is kept and playable.",
     )
     ice_servers: list[str] = Field(default_factory=list, description="STUN/TURN URLs; default none.")
     session_max_s: float = Field(3 * 3600, description="Longest live session before it is ended.")
@@ -156,6 +186,13 @@ class Settings(BaseSettings):
     analysis_options: dict[str, Any] = Field(
         default_factory=dict, description="AnalysisOptions overrides for analysis jobs, as JSON."
     )
+
+    @field_validator("clamd_url")
+    @classmethod
+    def _clamd_address(cls, value: str | None) -> str | None:
+        if value:
+            parse_clamd_url(value)
+        return value or None
 
     @field_validator("secret_key")
     @classmethod

@@ -1,6 +1,8 @@
-"""A finished upload becomes a practice session: probe it, store it as a blob with its recording row, enqueue analysis.
+"""A finished upload becomes a practice session: scan it (ClamAV, when configured), probe it, store it as a blob
+with its recording row, enqueue analysis.
 
-A file PyAV cannot use is rejected with a 4xx and removed together with its upload row, so nothing is left.
+A file PyAV cannot use, or an infected one, is rejected with a 4xx and removed together with its upload row, so
+nothing is left.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from server.analysis.runner import enqueue_analysis as enqueue_job
 from server.errors import ApiError, UnsupportedMediaType, ValidationFailed
 from server.keys import BLOBS, DB, SETTINGS
 from server.uploads.protocol import safe_filename
+from server.uploads.scanning import UploadInfected, scan_upload
 from storage.blobs import BlobInfo
 from storage.models import Recording, SessionSource, SessionState, Upload
 from storage.repositories import RecordingRepository, SessionRepository
@@ -71,8 +74,14 @@ def session_title(metadata: dict[str, str], filename: str) -> str:
 async def finalize_upload(app: web.Application, upload: Upload, path: Path) -> str:
     """Validate the complete file at ``path`` and turn it into an ended upload session; return the session id.
 
-    Raises an :class:`ApiError` (415/422) after removing the file and the upload row when the file is unusable.
+    Raises an :class:`ApiError` (415/422) after removing the file and the upload row when the file is unusable or
+    infected; a 503 when the virus scanner gives no verdict, keeping both so the completing PATCH can be retried.
     """
+    try:
+        await scan_upload(app[SETTINGS], path, upload.filename)
+    except UploadInfected:
+        await _discard(app, upload, path)
+        raise
     try:
         info = await probe_sandboxed(path)
     except MediaFileError as exc:

@@ -72,7 +72,9 @@ def tus_endpoint(handler: Handler) -> Handler:
             except ProtocolError as exc:
                 raise BadRequest(str(exc)) from exc
         except ApiError as exc:
-            response = web.json_response(error_body(exc.code, exc.message, exc.details), status=exc.status)
+            response = web.json_response(
+                error_body(exc.code, exc.message, exc.details), status=exc.status, headers=exc.headers
+            )
             if exc.status == 412:
                 response.headers["Tus-Version"] = TUS_VERSION
         response.headers.update(base_headers())
