@@ -28,7 +28,25 @@ class Settings(BaseSettings):
     port: int = Field(8080, description="HTTP port.")
     data_dir: Path = Field(Path("var"), description="Directory for the embedded database, blobs and secret.")
     database_url: str = Field("", description="SQLAlchemy URL; default: SQLite file <data_dir>/podium.db.")
-    redis_url: str | None = Field(None, description="Redis URL (optional; enables /readyz Redis check).")
+    redis_url: str | None = Field(
+        None,
+        description="Redis URL (optional; enables /readyz Redis check). Set, several `podium serve` nodes share "
+        "live sessions through it (registry, heartbeat, feedback and notes fan-out, 307 to the owning node).",
+    )
+    public_url: str | None = Field(
+        None,
+        description="This node's address as clients reach it (e.g. https://node-a.example.com): WHIP/WHEP "
+        "requests for its live sessions reaching another node get 307 there; default http(s)://host:port.",
+    )
+    node_ttl_s: float = Field(
+        10.0,
+        gt=0,
+        description="With Redis: a node refreshes its heartbeat every third of this; once it is this old the "
+        "node counts as dead and another node ends its live sessions as interrupted.",
+    )
+    cluster_prefix: str = Field(
+        "podium:cluster:", min_length=1, description="With Redis: prefix of the node registry's keys and channels."
+    )
     blob_dir: Path | None = Field(None, description="Local blob storage directory; default <data_dir>/blobs.")
     blob_url: str | None = Field(
         None,
@@ -215,6 +233,12 @@ class Settings(BaseSettings):
     @property
     def tls_enabled(self) -> bool:
         return self.tls_cert is not None or self.tls_self_signed
+
+    @property
+    def resolved_public_url(self) -> str:
+        """Where clients reach this node: PODIUM_PUBLIC_URL, else http(s)://host:port."""
+        scheme = "https" if self.tls_enabled else "http"
+        return (self.public_url or f"{scheme}://{self.host}:{self.port}").rstrip("/")
 
     @property
     def resolved_database_url(self) -> str:
