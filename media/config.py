@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from media.recording_caps import RecordingCaps
+
 
 @dataclass(frozen=True)
 class IceServer:
@@ -54,3 +56,4 @@ class MediaConfig:
     subscriber_queue_max: int = 100
     recordings_dir: Path = field(default_factory=lambda: Path("var/recordings"))
     recorder_queue_max: int = 4096
+    recording_caps: RecordingCaps = field(default_factory=RecordingCaps)

@@ -27,6 +27,7 @@ from media.forward import ForwardHub
 from media.forward_hook import release_frames_on_marker
 from media.ratelimit import FeedbackScheduler
 from media.recorder import AUDIO_FRAME_S, VIDEO_FRAME_S, Recorder, RecordingResult
+from media.recording_caps import BitrateMeter, over_cap
 from media.sampler import LatestSlot, RateSampler, fit_within
 from media.sdp import OfferSummary, validate_offer
 from media.speech_pipeline import SpeechPipeline
@@ -354,6 +355,7 @@ class LiveSession:
 
     async def _watchdog(self) -> None:
         cfg = self.config
+        meter = BitrateMeter(cfg.recording_caps.window_s)
         while True:
             await asyncio.sleep(min(0.5, cfg.no_media_timeout_s / 4))
             now = time.monotonic()
@@ -362,6 +364,12 @@ class LiveSession:
                 return
             if now - self._created > cfg.max_duration_s:
                 self._request_close("max_duration")
+                return
+            received = self._recorder.bytes_received if self._recorder is not None else 0
+            reason = over_cap(cfg.recording_caps, received, meter.sample(now, received))
+            if reason is not None:
+                log.warning("session %s ended: %s (%d bytes received)", self.session_id, reason, received)
+                self._request_close(reason)
                 return
 
     async def _feedback_sender(self) -> None:

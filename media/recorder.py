@@ -129,6 +129,8 @@ class Recorder:
         self._closed = False
         self._result: RecordingResult | None = None
         self.queue_dropped = 0
+        self.bytes_received = 0
+        """Encoded bytes handed to :meth:`push` so far (what the publisher sent), for the recording caps."""
 
     def expect(self, kind: str) -> None:
         """Announce a track (``audio`` or ``video``) so writing waits for its first frame."""
@@ -140,6 +142,7 @@ class Recorder:
 
     def push(self, kind: str, codec: str, data: bytes, rtp_ts: int, clock_rate: int) -> None:
         """Queue one encoded frame; never blocks (a full queue drops the frame and counts it)."""
+        self.bytes_received += len(data)
         self._put(("pkt", kind, codec.lower(), data, rtp_ts, clock_rate, time.monotonic()))
 
     def tap_receiver(self, receiver: Any, kind: str) -> None:

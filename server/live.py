@@ -14,6 +14,7 @@ from inference.assets.pose_models import bundle_path
 from inference.assets.whisper_model import is_whisper_model_ready, whisper_model_dir
 from media.config import IceServer, MediaConfig
 from media.live_session import LiveSession
+from media.recording_caps import RecordingCaps
 from media.session_registry import LiveSessionRegistry
 from media.workers import MediaWorkers, SpeechFactory
 from server.analysis.runner import enqueue_analysis
@@ -44,6 +45,7 @@ def media_config(settings: Settings) -> MediaConfig:
         speech_interim_step_s=settings.live_asr_interim_s,
         max_duration_s=settings.session_max_s,
         recordings_dir=recordings_dir(settings.data_dir),
+        recording_caps=RecordingCaps(max_bytes=settings.max_recording_bytes, max_kbps=settings.max_recording_kbps),
     )
 
 

@@ -5,6 +5,7 @@ Run as a script (inside a network namespace, see :func:`run_in_netns`) it execut
 
     python -m tests.webrtc_support loopback --seconds 4 --pose-model PATH --out DIR
     python -m tests.webrtc_support killed --seconds 3 --out DIR
+    python -m tests.webrtc_support capped --max-recording-kbps 40 --out DIR   # until a recording cap ends it
     python -m tests.webrtc_support publish --seconds 30      # publisher only: offer/answer over stdin/stdout
 """
 
@@ -201,6 +202,7 @@ class Publisher:
 
 def _registry(args: argparse.Namespace) -> Any:
     from media.config import MediaConfig
+    from media.recording_caps import RecordingCaps
     from media.session_registry import LiveSessionRegistry
     from media.workers import MediaWorkers
 
@@ -208,6 +210,7 @@ def _registry(args: argparse.Namespace) -> Any:
         pose_model_path=Path(args.pose_model) if args.pose_model else None,
         recordings_dir=Path(args.out),
         no_media_timeout_s=args.no_media_timeout,
+        recording_caps=RecordingCaps(args.max_recording_bytes, args.max_recording_kbps, args.rate_window),
     )
     workers = MediaWorkers(config)
     ended: list[Any] = []
@@ -314,6 +317,25 @@ async def scenario_killed(args: argparse.Namespace) -> dict[str, Any]:
     )
 
 
+async def scenario_capped(args: argparse.Namespace) -> dict[str, Any]:
+    """Publish until the session ends on its own (a recording cap), at most ``--seconds``."""
+    registry, ended = _registry(args)
+    publisher = Publisher()
+    session = await registry.start("capped1", await publisher.offer())
+    assert session.answer_sdp is not None
+    await publisher.accept(session.answer_sdp)
+    await asyncio.wait_for(publisher.connected.wait(), 10)
+    t_connected = time.monotonic()
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(session.ended.wait(), args.seconds)
+    ended_after_s = time.monotonic() - t_connected
+    if not session.ended.is_set():
+        await registry.close("capped1", "deleted")
+    await publisher.close()
+    registry.workers.shutdown()
+    return _report(session, {"ended_after_s": ended_after_s, "messages": publisher.messages, "hook_called": len(ended)})
+
+
 async def publish_only(args: argparse.Namespace) -> None:
     publisher = Publisher()
     print(json.dumps({"sdp": await publisher.offer()}), flush=True)
@@ -328,16 +350,19 @@ async def publish_only(args: argparse.Namespace) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("scenario", choices=["loopback", "killed", "publish"])
+    parser.add_argument("scenario", choices=["loopback", "killed", "publish", "capped"])
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--pose-model", default=None)
     parser.add_argument("--out", default=tempfile.gettempdir())
     parser.add_argument("--no-media-timeout", type=float, default=10.0)
+    parser.add_argument("--max-recording-bytes", type=int, default=0)
+    parser.add_argument("--max-recording-kbps", type=float, default=0.0)
+    parser.add_argument("--rate-window", type=float, default=10.0)
     args = parser.parse_args()
     if args.scenario == "publish":
         asyncio.run(publish_only(args))
         return
-    fn = scenario_loopback if args.scenario == "loopback" else scenario_killed
+    fn = {"loopback": scenario_loopback, "killed": scenario_killed, "capped": scenario_capped}[args.scenario]
     report = asyncio.run(fn(args))
     print(json.dumps(report), flush=True)
 
