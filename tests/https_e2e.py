@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import socket
 import ssl
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, TEST_PASSWORD, write_fake_media
 
@@ -47,6 +49,21 @@ def wait_healthy(url: str, context: ssl.SSLContext, timeout_s: float) -> float:
             last = exc
         time.sleep(0.2)
     raise TimeoutError(f"{url} did not answer over HTTPS in {timeout_s} s: {last}")
+
+
+def isolation(url: str) -> dict[str, bool]:
+    """Whether this machine reaches the server on its own loopback (it must not: another machine), and whether
+    TLS without the server's certificate is refused (it must be: self-signed)."""
+    port = urlsplit(url).port or 443
+    with socket.socket() as probe:
+        probe.settimeout(2)
+        loopback = probe.connect_ex(("127.0.0.1", port)) == 0
+    try:
+        urllib.request.urlopen(f"{url}/healthz", timeout=5, context=ssl.create_default_context()).close()
+        unverified_refused = False
+    except urllib.error.URLError as exc:
+        unverified_refused = isinstance(exc.reason, ssl.SSLCertVerificationError)
+    return {"loopback_reaches_server": loopback, "unverified_refused": unverified_refused}
 
 
 def register(url: str, context: ssl.SSLContext) -> int:
@@ -137,6 +154,7 @@ def run(args: argparse.Namespace, summary: dict[str, Any]) -> None:
     media = write_fake_media(workdir)
     verified = ssl.create_default_context(cafile=str(args.cert))  # checks the IP address against the SAN too
     summary["ready_s"] = wait_healthy(args.url, verified, args.server_timeout)
+    summary.update(isolation(args.url))
     summary["registered"] = register(args.url, verified)
     drive(args.url, args.spki, media, args.timeout, summary)
     summary["total_s"] = round(time.monotonic() - t0, 2)
@@ -148,7 +166,7 @@ def main() -> int:
     parser.add_argument("--cert", type=Path, required=True, help="the server's certificate (PEM), to verify TLS")
     parser.add_argument("--spki", required=True, help="base64 SHA-256 of the certificate's public key")
     parser.add_argument("--workdir", type=Path, required=True)
-    parser.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for each browser step")
+    parser.add_argument("--timeout", type=float, default=45.0, help="seconds to wait for each browser step")
     parser.add_argument("--server-timeout", type=float, default=120.0, help="seconds to wait for the server")
     args = parser.parse_args()
     summary: dict[str, Any] = {}

@@ -73,7 +73,8 @@ def lan_problem() -> str | None:
     if shutil.which("ip") is None:
         return "iproute2 (ip) is not installed"
     try:
-        with two_machines():
+        with two_machines() as lan:
+            subprocess.run(lan.on_client(["true"]), check=True, capture_output=True, text=True, timeout=10)
             return None
     except (OSError, subprocess.SubprocessError) as exc:
         stderr = getattr(exc, "stderr", "") or ""

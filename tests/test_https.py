@@ -123,6 +123,8 @@ def test_chromium_on_another_machine_practises_over_https(
     context = f"summary={json.dumps(summary, indent=1)}\nserver:\n{log[-3000:]}"
     assert summary["rc"] == 0 and "fatal" not in summary, context
 
+    assert summary["loopback_reaches_server"] is False  # the browser's machine is not the server's
+    assert summary["unverified_refused"] is True  # self-signed: trusted only by the pinned key
     assert summary["registered"] == 201
     assert summary["page_protocol"] == "https:"
     assert summary["secure_context"] is True, context
