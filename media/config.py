@@ -24,7 +24,9 @@ class MediaConfig:
     Speech: utterances are cut by VAD at ``voice_max_utterance_s`` at most; while one is still being spoken it is
     transcribed again whenever it has grown by ``speech_interim_step_s`` (once it is ``speech_interim_min_s``
     long; a step of 0 turns interim transcripts off); an interim word is sent once two passes agree on it or
-    ``speech_commit_after_s`` of audio follows it. ``speech_queue_max`` finished utterances wait at most.
+    ``speech_commit_after_s`` of audio follows it. Finished utterances waiting together are transcribed in one pass
+    of up to ``speech_join_max_s`` seconds (0: one pass each); at most ``speech_backlog_max_s`` seconds of them wait
+    (beyond that the oldest is dropped and counted).
     ``speech_schedule="deadline"``: all sessions' passes take turns on the speech worker through one
     :class:`~media.asr_service.AsrService` (``"direct"``: each session calls the worker on its own), with the
     interim step growing with the sessions speaking when ``speech_adaptive_interim``; the speech worker runs
@@ -38,7 +40,8 @@ class MediaConfig:
     pose_model_path: Path | None = None
     pose_workers: int = 1
     speech_workers: int = 1
-    speech_queue_max: int = 4
+    speech_backlog_max_s: float = 120.0
+    speech_join_max_s: float = 20.0
     voice_window_s: float = 3.0
     voice_vad_mode: int = 2
     voice_max_utterance_s: float = 6.0

@@ -10,6 +10,8 @@ from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Protocol
 
+from inference.asr.loops import without_repeats
+from inference.speech.backlog import backlog_seconds, batch_size, join_utterances, split_words
 from inference.speech.live_tracker import LiveSpeechTracker
 from inference.speech.streaming import StreamingTranscript, StreamStep
 from inference.speech.types import Utterance, Word
@@ -38,11 +40,14 @@ class UtteranceSource(Protocol):
 class SpeechPipeline:
     """Feeds the ASR worker one call at a time and turns its transcripts into ``speech`` messages.
 
-    Finished utterances (bounded queue, oldest dropped) go first; otherwise the utterance still being spoken is
-    sent again once it has grown by ``config.speech_interim_step_s``, always with its newest audio, so a slow
-    worker means fewer interim passes, never a backlog. A finished utterance that an interim pass already heard
-    past its end (one split at the maximum length while being spoken) needs no final pass of its own. Words are
-    committed by :class:`~inference.speech.streaming.StreamingTranscript` and sent once.
+    Finished utterances go first, several at once when they have queued up behind a busy worker (one pass for up
+    to ``config.speech_join_max_s`` of their audio, words mapped back to each; a late word still arrives), and at
+    most ``config.speech_backlog_max_s`` of audio waits (the oldest beyond is dropped and counted); otherwise the
+    utterance still being spoken is sent again once it has grown by ``config.speech_interim_step_s``, always with
+    its newest audio, so a slow worker means fewer interim passes, never a backlog of them. A finished utterance
+    that an interim pass already heard past its end (one split at the maximum length while being spoken) needs no
+    final pass of its own. Words are committed by :class:`~inference.speech.streaming.StreamingTranscript` and
+    sent once.
 
     When ``transcribe`` belongs to workers with a shared :class:`~media.asr_service.AsrService` (or ``service`` is
     given), every pass first waits for its turn among all sessions and is built when the turn comes, and the
@@ -62,7 +67,7 @@ class SpeechPipeline:
         self._service = service or asr_service_of(transcribe)
         self._emit = emit
         self._stats = stats
-        self._finished: deque[Utterance] = deque(maxlen=config.speech_queue_max)
+        self._finished: deque[Utterance] = deque()
         self._ready = asyncio.Event()
         self._stream = StreamingTranscript(config.speech_commit_after_s)
         self._tracker = LiveSpeechTracker()
@@ -72,10 +77,10 @@ class SpeechPipeline:
     def offer(self, voice: UtteranceSource) -> None:
         """Take ``voice``'s finished utterances and wake the worker loop when there is something to transcribe."""
         finished = voice.pop_utterances()
-        for utterance in finished:
-            if len(self._finished) == self._finished.maxlen:
-                self._stats.utterances_dropped += 1
-            self._finished.append(utterance)
+        self._finished.extend(finished)
+        while len(self._finished) > 1 and backlog_seconds(self._finished) > self._config.speech_backlog_max_s:
+            self._finished.popleft()
+            self._stats.utterances_dropped += 1
         self._stats.utterances += len(finished)
         if finished and self._service is not None:
             self._service.promote(self)
@@ -111,7 +116,11 @@ class SpeechPipeline:
         job = self._next_job(voice)
         if job is None:
             return
-        utterance, final = job
+        utterances, final = job
+        if len(utterances) > 1:
+            await self._joined_pass(utterances)
+            return
+        utterance = utterances[0]
         started = time.monotonic()
         try:
             words = await self._transcribe(utterance)
@@ -126,6 +135,23 @@ class SpeechPipeline:
         else:
             self._stats.interim_transcripts += 1
             self._publish(utterance, self._stream.interim(utterance.start_s, words, utterance.end_s))
+
+    async def _joined_pass(self, utterances: list[Utterance]) -> None:
+        """One final pass over several finished utterances, each one's words published as its own final."""
+        joined = join_utterances(utterances)
+        started = time.monotonic()
+        try:
+            words = await self._transcribe(joined.utterance)
+        except Exception:
+            self._stats.speech_errors += 1
+            if self._stats.speech_errors == 1:
+                log.exception("speech recognition failed; this session goes on without those words")
+            return
+        metrics.ASR_SECONDS.labels("final").observe(time.monotonic() - started)
+        self._stats.finals_joined += len(utterances)
+        for utterance, own in zip(joined.originals, split_words(joined, words), strict=True):
+            heard = without_repeats(own)  # a run-on loop at the joined audio's end lands in the last part
+            self._publish(utterance, self._stream.final(utterance.start_s, heard, utterance.end_s))
 
     def _publish_heard_finals(self) -> None:
         """Finish, without a pass, the oldest finished utterances an interim pass already heard to their end."""
@@ -148,17 +174,18 @@ class SpeechPipeline:
             return False
         return open_s < self._interim_s or open_s - self._interim_s >= step - 1e-9
 
-    def _next_job(self, voice: UtteranceSource) -> tuple[Utterance, bool] | None:
+    def _next_job(self, voice: UtteranceSource) -> tuple[list[Utterance], bool] | None:
         if self._finished:
             self._interim_s = 0.0
-            return self._finished.popleft(), True
+            count = batch_size(self._finished, self._config.speech_join_max_s) if self._config.speech_join_max_s else 1
+            return [self._finished.popleft() for _ in range(count)], True
         if not self._interim_due(voice):
             return None
         utterance = voice.open_utterance()
         if utterance is None:
             return None
         self._interim_s = voice.open_utterance_s
-        return utterance, False
+        return [utterance], False
 
     def _publish(self, utterance: Utterance, step: StreamStep) -> None:
         tail = " ".join(w.text.strip() for w in step.tail)

@@ -19,6 +19,7 @@ class SessionStats:
     utterances_dropped: int = 0
     interim_transcripts: int = 0
     finals_skipped: int = 0
+    finals_joined: int = 0
     speech_errors: int = 0
     feedback_sent: int = 0
     feedback_dropped: int = 0

@@ -175,8 +175,29 @@ async def test_short_speech_waits_for_enough_audio(harness: Harness) -> None:
     assert harness.asr.calls == [0.8]
 
 
-async def test_finished_utterances_go_first_and_the_oldest_is_dropped_when_full() -> None:
-    h = Harness(MediaConfig(speech_queue_max=2, speech_interim_step_s=0.3))
+async def test_queued_finished_utterances_go_first_in_one_joined_pass_and_none_is_dropped() -> None:
+    h = Harness(MediaConfig(speech_interim_step_s=0.3))
+    h.source.finished = [utterance(0.0, 0.8), utterance(1.0, 1.2), utterance(3.0, 1.6)]
+    h.source.open = utterance(5.0, 2.0)
+    h.pipeline.offer(h.source)
+    assert h.stats.utterances == 3 and h.stats.utterances_dropped == 0
+    task = asyncio.create_task(h.pipeline.run(h.source))
+    try:
+        while len(h.asr.calls) < 2:
+            await h.next_message()
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    assert h.asr.calls[:2] == [pytest.approx(0.8 + 0.3 + 1.2 + 0.3 + 1.6), 2.0]
+    finals = [m for m in h.messages if m.final]
+    assert [m.t_s for m in finals[:3]] == [0.0, 1.0, 3.0]
+    assert h.stats.finals_joined == 3
+    for msg, (start, end) in zip(finals[:3], [(0.0, 0.8), (1.0, 2.2), (3.0, 4.6)], strict=True):
+        assert msg.words and all(start <= s <= e <= end + 1e-6 for _, s, e in msg.words)
+
+
+async def test_without_joining_the_oldest_is_dropped_beyond_the_backlog_limit() -> None:
+    h = Harness(MediaConfig(speech_join_max_s=0.0, speech_backlog_max_s=3.0, speech_interim_step_s=0.3))
     h.source.finished = [utterance(0.0, 0.8), utterance(1.0, 1.2), utterance(3.0, 1.6)]
     h.source.open = utterance(5.0, 2.0)
     h.pipeline.offer(h.source)
@@ -211,7 +232,10 @@ async def test_interim_passes_can_be_turned_off() -> None:
 
 async def test_a_failed_transcription_is_counted_and_the_next_one_still_runs(harness: Harness) -> None:
     harness.asr.failures = 1
-    harness.source.finished = [utterance(0.0, 1.2), utterance(2.0, 0.8)]
+    harness.source.finished = [utterance(0.0, 1.2)]
+    harness.pipeline.offer(harness.source)
+    await asyncio.wait_for(harness.asr.started.wait(), 2.0)
+    harness.source.finished = [utterance(2.0, 0.8)]
     harness.pipeline.offer(harness.source)
     msg = await harness.next_message()
     assert msg.final and msg.t_s == 2.0
