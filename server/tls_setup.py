@@ -147,7 +147,10 @@ def server_tls(settings: Settings, now: datetime | None = None) -> ServerTls | N
     if settings.tls_cert is not None and settings.tls_key is not None:
         files = check_files(settings.tls_cert, settings.tls_key, at)
     elif settings.tls_self_signed:
-        files = ensure_self_signed(tls_dir(settings), machine_names(), at)
+        try:
+            files = ensure_self_signed(tls_dir(settings), machine_names(), at)
+        except OSError as exc:
+            raise TlsError(f"PODIUM_TLS_SELF_SIGNED: cannot write under {tls_dir(settings)}: {exc}") from exc
     else:
         return None
     return ServerTls(server_context(files.cert, files.key), files)

@@ -178,3 +178,12 @@ def test_serve_refuses_to_start_with_a_bad_certificate(
     assert "is not the private key of the certificate" in err and str(key) in err
     monkeypatch.delenv("PODIUM_TLS_KEY")
     assert "go together" in _serve_error(monkeypatch, capsys)
+
+
+def test_serve_says_when_the_self_signed_pair_cannot_be_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "tls").write_text("a file where the directory should be")
+    monkeypatch.setenv("PODIUM_DATA_DIR", str(tmp_path))
+    err = _serve_error(monkeypatch, capsys, PODIUM_TLS_SELF_SIGNED="true")
+    assert err.startswith(f"error: PODIUM_TLS_SELF_SIGNED: cannot write under {tmp_path / 'tls'}"), err
