@@ -38,6 +38,10 @@ from media.workers import MediaWorkers
 
 log = logging.getLogger(__name__)
 
+OFFER_REJECTED = (ValueError, AssertionError, LookupError, TypeError, AttributeError, RuntimeError)
+"""What aiortc raises on an offer it cannot parse or answer (``StopIteration`` inside its parser surfaces as
+``RuntimeError``; an ``a=fmtp`` or ``a=rtcp-fb`` for a payload type without ``a=rtpmap`` does that): a 400."""
+
 FEEDBACK_LABEL = "feedback"
 LATEST_BUDGET_FACTOR = 1.5
 """Voice and pose messages may each go 1.5× as often as they are produced, so jitter never holds one back."""
@@ -118,7 +122,7 @@ class LiveSession:
         try:
             await pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="offer"))
             await pc.setLocalDescription(await pc.createAnswer())
-        except (ValueError, AssertionError) as exc:
+        except OFFER_REJECTED as exc:
             await self.close("bad_offer")
             raise SdpInvalid(f"offer rejected: {exc}") from exc
         self._spawn(self._feedback_sender(), "feedback")

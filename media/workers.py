@@ -14,6 +14,7 @@ import sys
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +123,10 @@ class MediaWorkers:
     sticks to one of them (the least busy when it starts), so its tracking and body-analysis state stay in one
     process. Speech runs when ``speech_factory`` is given. ``pose_executors``/``speech_executor`` may be injected
     (e.g. thread pools in tests).
+
+    A worker process that dies (killed, out of memory, a native crash) breaks its pool: the call in flight fails
+    and the pool is replaced by a fresh one at once, so the next frame or pass starts a new worker (which loads
+    its model) instead of every later call failing; ``respawns`` counts them.
     """
 
     def __init__(
@@ -134,25 +139,25 @@ class MediaWorkers:
     ) -> None:
         ctx = multiprocessing.get_context("spawn")
         self._pose_pools: list[Executor] = list(pose_executors)
+        self._pose_builder: Callable[[], Executor] | None = None
+        self.respawns = 0
         if not self._pose_pools and config.pose_model_path is not None:
-            self._pose_pools = [
-                ProcessPoolExecutor(
-                    max_workers=1,
-                    mp_context=ctx,
-                    initializer=pose_worker_init,
-                    initargs=(str(Path(config.pose_model_path)),),
-                )
-                for _ in range(max(1, config.pose_workers))
-            ]
+            model = str(Path(config.pose_model_path))
+            self._pose_builder = lambda: ProcessPoolExecutor(
+                max_workers=1, mp_context=ctx, initializer=pose_worker_init, initargs=(model,)
+            )
+            self._pose_pools = [self._pose_builder() for _ in range(max(1, config.pose_workers))]
         self._stream_pool: dict[str, int] = {}
         self.speech: Executor | None = speech_executor
+        self._speech_builder: Callable[[], Executor] | None = None
         if self.speech is None and speech_factory is not None:
-            self.speech = ProcessPoolExecutor(
+            self._speech_builder = lambda: ProcessPoolExecutor(
                 max_workers=config.speech_workers,
                 mp_context=ctx,
                 initializer=speech_worker_init,
                 initargs=(speech_factory, config.speech_worker_nice),
             )
+            self.speech = self._speech_builder()
         self.asr: AsrService | None = None
         if self.speech is not None and config.speech_schedule == "deadline":
             self.asr = AsrService(config.speech_workers, SchedulerConfig(adaptive=config.speech_adaptive_interim))
@@ -172,14 +177,35 @@ class MediaWorkers:
             pool.shutdown(wait=True, cancel_futures=True)
         self._pose_pools = []
 
-    def _pose_pool(self, stream_id: str) -> Executor:
+    def _pose_index(self, stream_id: str) -> int:
         index = self._stream_pool.get(stream_id)
         if index is None:
             load = [0] * len(self._pose_pools)
             for i in self._stream_pool.values():
                 load[i] += 1
             index = self._stream_pool[stream_id] = load.index(min(load))
-        return self._pose_pools[index]
+        return index
+
+    def _pose_pool(self, stream_id: str) -> Executor:
+        return self._pose_pools[self._pose_index(stream_id)]
+
+    def _replace(self, broken: Executor, builder: Callable[[], Executor] | None) -> Executor | None:
+        """A fresh pool for ``broken`` (whose worker died), or None when pools are injected."""
+        if builder is None:
+            return None
+        broken.shutdown(wait=False, cancel_futures=True)
+        self.respawns += 1
+        log.warning("a worker process died; starting a new one (respawn %d)", self.respawns)
+        return builder()
+
+    async def _pose_call(self, index: int, fn: Callable[..., Any], *args: Any) -> Any:
+        pool = self._pose_pools[index]
+        try:
+            return await self._call(pool, fn, *args)
+        except BrokenProcessPool:
+            if self._pose_pools[index] is pool and (fresh := self._replace(pool, self._pose_builder)) is not None:
+                self._pose_pools[index] = fresh
+            raise
 
     async def _call(self, executor: Executor, fn: Callable[..., Any], *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(executor, fn, *args)
@@ -194,8 +220,8 @@ class MediaWorkers:
         self, image_rgb: np.ndarray, t_s: float, stream_id: str
     ) -> tuple[PoseResult, float, LiveBodyUpdate]:
         """Pose of one RGB frame, the worker-side inference time in ms, and the stream's body analysis."""
-        result: tuple[PoseResult, float, LiveBodyUpdate] = await self._call(
-            self._pose_pool(stream_id), pose_worker_estimate, image_rgb, t_s, stream_id
+        result: tuple[PoseResult, float, LiveBodyUpdate] = await self._pose_call(
+            self._pose_index(stream_id), pose_worker_estimate, image_rgb, t_s, stream_id
         )
         return result
 
@@ -203,12 +229,21 @@ class MediaWorkers:
         """Forget a session's tracking state in its pose worker."""
         index = self._stream_pool.pop(stream_id, None)
         if index is not None and isinstance(self._pose_pools[index], ProcessPoolExecutor):
-            await self._call(self._pose_pools[index], pose_worker_release, stream_id)
+            try:
+                await self._pose_call(index, pose_worker_release, stream_id)
+            except BrokenProcessPool:
+                log.warning("pose worker died while releasing stream %s", stream_id)
 
     async def transcribe(self, utterance: Utterance) -> list[Word]:
         """Words of one utterance from the speech worker."""
-        assert self.speech is not None
-        words: list[Word] = await self._call(self.speech, speech_worker_transcribe, utterance)
+        pool = self.speech
+        assert pool is not None
+        try:
+            words: list[Word] = await self._call(pool, speech_worker_transcribe, utterance)
+        except BrokenProcessPool:
+            if self.speech is pool:
+                self.speech = self._replace(pool, self._speech_builder) or pool
+            raise
         return words
 
     async def tensorflow_loaded_in_pose_worker(self) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import time
 
+import redis.exceptions
+import sqlalchemy.exc
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
@@ -19,6 +21,29 @@ def error_body(code: str, message: str, details: object = None) -> dict[str, obj
     if details is not None:
         error["details"] = details
     return {"error": error}
+
+
+UNAVAILABLE_RETRY_AFTER_S = 2
+_UNAVAILABLE = (
+    sqlalchemy.exc.OperationalError,
+    sqlalchemy.exc.InterfaceError,
+    sqlalchemy.exc.TimeoutError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    ConnectionError,
+    TimeoutError,
+)
+
+
+def dependency_down(exc: BaseException) -> bool:
+    """Whether ``exc`` means the database or Redis cannot be reached now (connection refused or lost, a server
+    shutting down or starting up), which a retry after the dependency is back fixes: a 503, not a 500."""
+    if isinstance(exc, _UNAVAILABLE):
+        return True
+    if isinstance(exc, sqlalchemy.exc.DBAPIError):
+        names = ("CannotConnectNowError", "ConnectionDoesNotExistError", "AdminShutdownError")
+        return exc.connection_invalidated or type(exc.orig).__name__ in names or isinstance(exc.orig, ConnectionError)
+    return False
 
 
 def _http_code(exc: web.HTTPException) -> str:
@@ -41,7 +66,12 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             if header in exc.headers:
                 response.headers[header] = exc.headers[header]
         return response
-    except Exception:
+    except Exception as exc:
+        if dependency_down(exc):
+            log.warning("%s %s: a dependency is unavailable: %s", request.method, request.path, exc)
+            body = error_body("service_unavailable", "a backing service (database or Redis) is unavailable; retry")
+            headers = {"Retry-After": str(UNAVAILABLE_RETRY_AFTER_S)}
+            return web.json_response(body, status=503, headers=headers)
         log.exception("unhandled error on %s %s", request.method, request.path)
         return web.json_response(error_body("internal_error", "internal server error"), status=500)
 
