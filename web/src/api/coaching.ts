@@ -85,3 +85,9 @@ export function formatNoteTime(seconds: number): string {
   const whole = Math.max(0, Math.floor(seconds));
   return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
 }
+
+/** A note's tag as words: "eye_contact" → "Eye contact". */
+export function tagLabel(tag: string): string {
+  const spaced = tag.replace(/_/g, " ").trim();
+  return spaced.charAt(0).toUpperCase() + spaced.slice(1);
+}

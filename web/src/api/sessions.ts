@@ -4,6 +4,7 @@ import { requestJson } from "./client";
 import type { AnalysisJobOut, SessionList, SessionOut, SessionState } from "./types";
 
 export const SESSIONS_KEY = ["sessions"] as const;
+const SESSIONS_REFRESH_MS = 10_000;
 
 export interface SessionQuery {
   /** States to show; empty for all. */
@@ -48,6 +49,8 @@ export function useSessions(query: SessionQuery) {
     queryKey: [...SESSIONS_KEY, "list", query],
     queryFn: ({ signal }) => requestJson<SessionList>(sessionsUrl(query), { signal }),
     placeholderData: keepPreviousData,
+    // Live sessions (own or shared) come and go: ask again now and then, so a Watch link appears and leaves.
+    refetchInterval: SESSIONS_REFRESH_MS,
   });
 }
 

@@ -31,3 +31,12 @@ export function parseNote(data: unknown): NoteMessage | null {
     tag: typeof r.tag === "string" ? r.tag : null,
   };
 }
+
+/** At most this many live notes are kept on the speaker's page (the review lists them all). */
+export const LIVE_NOTES_KEPT = 50;
+
+/** `notes` with `note` added once (by id), newest arrival first, at most `keep` of them. */
+export function addLiveNote(notes: readonly NoteMessage[], note: NoteMessage, keep = LIVE_NOTES_KEPT): NoteMessage[] {
+  if (notes.some((n) => n.id === note.id)) return [...notes];
+  return [note, ...notes].slice(0, Math.max(0, keep));
+}

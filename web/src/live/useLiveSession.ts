@@ -3,6 +3,7 @@ import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import { createSession } from "../api/live";
 import type { SessionOut } from "../api/types";
 import { INITIAL_LIVE, liveReducer, type LiveState } from "./liveState";
+import { addLiveNote, type NoteMessage } from "./noteMessage";
 import { WhipPublisher } from "./whip";
 
 export type LivePhase = "idle" | "creating" | "connecting" | "live" | "stopping" | "stopped" | "failed";
@@ -17,6 +18,8 @@ export interface LiveSession {
   connection: RTCPeerConnectionState | "idle";
   channel: "open" | "closed";
   state: LiveState;
+  /** Coaches' notes heard during this session, newest first. */
+  notes: NoteMessage[];
   session: SessionOut | null;
   /** performance.now() when the media connection came up. */
   startedAt: number | null;
@@ -35,6 +38,7 @@ export function useLiveSession(): LiveSession {
   const [connection, setConnection] = useState<RTCPeerConnectionState | "idle">("idle");
   const [channel, setChannel] = useState<"open" | "closed">("closed");
   const [session, setSession] = useState<SessionOut | null>(null);
+  const [notes, setNotes] = useState<NoteMessage[]>([]);
   const [startedAt, setStartedAt] = useState<number | null>(null);
   const [error, setError] = useState<LiveError | null>(null);
   const publisher = useRef<WhipPublisher | null>(null);
@@ -61,6 +65,7 @@ export function useLiveSession(): LiveSession {
       setError(null);
       setStartedAt(null);
       dispatch({ kind: "reset" });
+      setNotes([]);
       setPhase("creating");
       let created: SessionOut;
       try {
@@ -87,6 +92,9 @@ export function useLiveSession(): LiveSession {
         },
         onChannelState: setChannel,
         onMessage: (message) => dispatch({ kind: "message", message, now: performance.now() }),
+        onNote: (note) => {
+          if (publisher.current === whip) setNotes((heard) => addLiveNote(heard, note));
+        },
       });
       publisher.current = whip;
       try {
@@ -116,5 +124,5 @@ export function useLiveSession(): LiveSession {
   }, []);
 
   const clearError = useCallback(() => setError(null), []);
-  return { phase, connection, channel, state, session, startedAt, error, clearError, start, stop };
+  return { phase, connection, channel, state, notes, session, startedAt, error, clearError, start, stop };
 }

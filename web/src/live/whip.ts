@@ -2,6 +2,7 @@
 // Auth is the same-origin sign-in cookie, which fetch sends by itself.
 import { ApiError, request } from "../api/client";
 import { parseFeedback, type FeedbackMessage } from "./feedback";
+import { parseNote, type NoteMessage } from "./noteMessage";
 
 export const FEEDBACK_LABEL = "feedback";
 const ICE_GATHERING_TIMEOUT_MS = 2000;
@@ -10,6 +11,8 @@ export interface WhipCallbacks {
   onConnectionState?: (state: RTCPeerConnectionState) => void;
   onChannelState?: (state: "open" | "closed") => void;
   onMessage?: (message: FeedbackMessage) => void;
+  /** A coach's timed note (when the speaker has live notes on). */
+  onNote?: (note: NoteMessage) => void;
 }
 
 /** Resolve once ICE gathering is complete (true), or after timeoutMs with whatever candidates exist (false). */
@@ -60,6 +63,11 @@ export class WhipPublisher {
     channel.addEventListener("open", () => this.callbacks.onChannelState?.("open"));
     channel.addEventListener("close", () => this.callbacks.onChannelState?.("closed"));
     channel.addEventListener("message", (event: MessageEvent) => {
+      const note = parseNote(event.data);
+      if (note) {
+        this.callbacks.onNote?.(note);
+        return;
+      }
       const message = parseFeedback(event.data);
       if (message) this.callbacks.onMessage?.(message);
     });

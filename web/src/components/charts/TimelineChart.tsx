@@ -42,6 +42,8 @@ export interface TimelineChartProps {
   readonly yDomain?: readonly [number | "auto", number | "auto"];
   readonly height?: number;
   readonly emptyText?: string;
+  /** Times (s) to mark with a thin dashed line, e.g. the session's notes. */
+  readonly marks?: readonly number[];
 }
 
 const Y_AXIS_WIDTH = 48;
@@ -72,6 +74,7 @@ export function TimelineChart(props: TimelineChartProps) {
             band={props.band}
             yDomain={props.yDomain}
             height={props.height}
+            marks={props.marks}
             data={data}
             width={width}
             playhead={playhead}
@@ -101,6 +104,7 @@ const ChartBody = memo(function ChartBody({
   band,
   yDomain,
   height = 160,
+  marks,
   width,
   playhead,
 }: BodyProps) {
@@ -141,6 +145,16 @@ const ChartBody = memo(function ChartBody({
         formatter={(value) => `${formatNumber(Number(value))} ${unit}`}
         isAnimationActive={false}
       />,
+      ...(marks ?? []).map((t, i) => (
+        <ReferenceLine
+          key={`mark-${i}`}
+          x={t}
+          stroke="#b45309"
+          strokeDasharray="4 3"
+          ifOverflow="hidden"
+          className="timeline-chart__mark"
+        />
+      )),
       ...series.map((s) => (
         <Line
           key={s.key}
@@ -154,7 +168,7 @@ const ChartBody = memo(function ChartBody({
         />
       )),
     ],
-    [durationS, yDomain, band, unit, series],
+    [durationS, yDomain, band, unit, series, marks],
   );
   return (
     <LineChart

@@ -6,6 +6,7 @@ import { Field } from "../../components/ui/Field";
 import { PageHeader } from "../../components/ui/PageHeader";
 import { Select } from "../../components/ui/Select";
 import { Captions } from "../../live/Captions";
+import { CoachNotes } from "../../live/CoachNotes";
 import { currentCue } from "../../live/cues";
 import type { MediaChoice } from "../../live/devices";
 import { FillerCounter } from "../../live/FillerCounter";
@@ -15,6 +16,7 @@ import { NudgeBanner } from "../../live/NudgeBanner";
 import { SelfView } from "../../live/SelfView";
 import { SparseCue } from "../../live/SparseCue";
 import { Timer } from "../../live/Timer";
+import { useLiveNotesSwitch } from "../../live/useLiveNotesSwitch";
 import { useLiveSession, type LivePhase } from "../../live/useLiveSession";
 import { useMediaPreview } from "../../live/useMediaPreview";
 import "../../live/live.css";
@@ -49,9 +51,11 @@ export function PracticePage() {
   const [title, setTitle] = useState("");
   const [choice, setChoice] = useState<MediaChoice>({ cameraId: "", microphoneId: "", rawAudio: true });
   const [sparse, setSparse] = usePreference("podium.sparse", false);
+  const [liveNotes, setLiveNotes] = usePreference("podium.liveNotes", true);
   const media = useMediaPreview(choice);
   const live = useLiveSession();
   const busy = BUSY.includes(live.phase);
+  const liveNotesError = useLiveNotesSwitch(live.session, liveNotes, busy);
   const { state, stop: stopLive } = live;
 
   useEffect(() => {
@@ -85,6 +89,7 @@ export function PracticePage() {
 
       {media.error && <ErrorBanner title="Camera and microphone" error={media.error} onRetry={media.retry} />}
       {live.error && <ErrorBanner title={live.error.step} error={live.error.error} onDismiss={live.clearError} />}
+      {liveNotesError ? <ErrorBanner title="Switching coaches' live notes" error={liveNotesError} /> : null}
       {live.phase === "failed" && live.session && live.startedAt !== null && (
         <p className="practice-saved">
           What was recorded so far is saved: <Link to={`/sessions/${live.session.id}`}>open the session</Link>.
@@ -132,6 +137,10 @@ export function PracticePage() {
             <input id="sparse" type="checkbox" checked={sparse} onChange={(e) => setSparse(e.target.checked)} />
             Sparse mode (one-word cues)
           </label>
+          <label className="check">
+            <input id="live-notes" type="checkbox" checked={liveNotes} onChange={(e) => setLiveNotes(e.target.checked)} />
+            Coaches' notes while I speak
+          </label>
         </div>
         <div className="practice-actions">
           {busy ? (
@@ -168,6 +177,7 @@ export function PracticePage() {
             {state.pose && !state.pose.person_visible && " · We can't see you: step into the frame."}
           </p>
           {!sparse && <Captions captions={state.captions} />}
+          {liveNotes && (busy || live.notes.length > 0) && <CoachNotes notes={live.notes} />}
         </div>
 
         {!sparse && (

@@ -1,5 +1,7 @@
-import { useCallback, useMemo } from "react";
+import { useCallback, useMemo, useState } from "react";
+import { useNotes } from "../../api/coaching";
 import { exportUrls, recordingUrl, type ReviewData } from "../../api/reports";
+import { NotesList, type ListedNote } from "../../components/notes/NotesList";
 import { PrintTranscript, usePrinting } from "../../components/transcript/PrintTranscript";
 import { Transcript } from "../../components/transcript/Transcript";
 import { TranscriptLegend } from "../../components/transcript/TranscriptLegend";
@@ -13,6 +15,8 @@ import { Recommendations } from "./Recommendations";
 import { ReviewCharts } from "./ReviewCharts";
 import { ScoresPanel } from "./ScoresPanel";
 import { usePlayback } from "./usePlayback";
+
+const NO_NOTES: readonly ListedNote[] = [];
 
 function useTranscript(data: ReviewData) {
   const speech = data.report.speech;
@@ -41,6 +45,16 @@ export function ReportView({ data }: { data: ReviewData }) {
       reveal();
     },
     [seek, reveal],
+  );
+  const notes = useNotes(session.id);
+  const noteItems = notes.data?.items ?? NO_NOTES;
+  const [activeNote, setActiveNote] = useState<string | null>(null);
+  const playNote = useCallback(
+    (note: ListedNote) => {
+      setActiveNote(note.id);
+      jump(note.t_s);
+    },
+    [jump],
   );
   const overall = report.scores?.overall ?? null;
   const title = session.title || "Untitled session";
@@ -110,7 +124,24 @@ export function ReportView({ data }: { data: ReviewData }) {
           )}
         </Card>
       </div>
-      <ReviewCharts report={report} currentTime={currentTime} onSeek={jump} />
+      <ReviewCharts
+        report={report}
+        currentTime={currentTime}
+        onSeek={jump}
+        notes={noteItems}
+        activeNote={activeNote}
+        onNote={playNote}
+      />
+      {noteItems.length > 0 && (
+        <Card title={`Notes (${noteItems.length})`} className="review-notes">
+          <NotesList
+            notes={noteItems}
+            label="Notes on this session"
+            activeId={activeNote}
+            onSeek={(_, note) => playNote(note)}
+          />
+        </Card>
+      )}
       <div className="review-grid review-grid--even">
         <ScoresPanel scores={report.scores} />
         <Recommendations items={report.recommendations} onJump={jump} />

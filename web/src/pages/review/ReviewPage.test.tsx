@@ -96,6 +96,49 @@ describe("ReviewPage", { timeout: 60_000 }, () => {
     expect(word).toHaveAttribute("aria-current", "true");
   });
 
+  it("puts the session's notes on the timeline and in a list; a marker or a note's time seeks the recording", async () => {
+    const note = (id: string, t_s: number, text: string, tag: string | null) => ({
+      id,
+      session_id: ID,
+      t_s,
+      text,
+      tag,
+      author_id: "u2",
+      author: "coach@example.com",
+      created_at: "2026-11-30T09:01:00Z",
+      updated_at: null,
+    });
+    const { container } = renderReview({
+      ...analysed,
+      [`/api/v1/sessions/${ID}/notes`]: () =>
+        respond({ items: [note("n1", 30, "slow down here", "pace"), note("n2", 90, "great close", "great")] }),
+    });
+    const track = await screen.findByRole("figure", { name: "Notes on the timeline" }, SLOW);
+    const markers = within(track).getAllByRole("button");
+    expect(markers.map((m) => m.style.left)).toEqual(["25%", "75%"]);
+    expect(markers[0]).toHaveAccessibleName("Note at 0:30 [Pace]: slow down here (coach@example.com). Play from here");
+    const video = container.querySelector("video") as HTMLVideoElement;
+    fireEvent.click(markers[1] as HTMLElement);
+    expect(video.currentTime).toBe(90);
+    expect(markers[1]).toHaveAttribute("aria-current", "true");
+
+    const list = screen.getByRole("list", { name: "Notes on this session" });
+    expect(within(list).getAllByRole("listitem").map((li) => li.textContent)).toEqual([
+      "0:30Paceslow down herecoach@example.com",
+      "1:30Greatgreat closecoach@example.com",
+    ]);
+    fireEvent.click(within(list).getByRole("button", { name: "Play from 0:30" }));
+    expect(video.currentTime).toBe(30);
+    expect(container.querySelectorAll(".timeline-chart__mark").length).toBeGreaterThan(0);
+  });
+
+  it("shows no notes track when the session has no notes", async () => {
+    renderReview({ ...analysed, [`/api/v1/sessions/${ID}/notes`]: () => respond({ items: [] }) });
+    await screen.findByText("Team update rehearsal", { selector: "h1" }, SLOW);
+    expect(screen.queryByRole("figure", { name: "Notes on the timeline" })).toBeNull();
+    expect(screen.queryByRole("list", { name: "Notes on this session" })).toBeNull();
+  });
+
   it("shows the analysis progress while the session is being analysed", async () => {
     renderReview({
       [`/api/v1/sessions/${ID}`]: () => respond({ ...fixture.session, state: "analyzing" }),

@@ -24,6 +24,13 @@ export function StateBadge({ state }: { state: SessionState }) {
   return <span className={`state-badge state-badge--${state}`}>{STATE_LABELS[state]}</span>;
 }
 
+const ACCESS_LABELS: Record<SessionOut["access"], string> = {
+  owner: "yours",
+  admin: "admin access",
+  comment: "you can comment",
+  view: "view only",
+};
+
 function Score({ value }: { value: number | null }) {
   if (value === null) return <span className="muted">—</span>;
   return <span className={`score-pill score-pill--${scoreBand(value)}`}>{Math.round(value)}</span>;
@@ -64,8 +71,12 @@ function SessionRow({ session }: { session: SessionOut }) {
         </Link>
         <span className="session-source">
           {session.source === "upload" ? "Upload" : "Live"}
-          {session.access !== "owner" && session.owner_email ? ` · shared by ${session.owner_email}` : ""}
         </span>
+        {session.access !== "owner" && session.owner_email ? (
+          <span className="session-owner" data-owner={session.owner_email}>
+            Shared by {session.owner_email} · {ACCESS_LABELS[session.access]}
+          </span>
+        ) : null}
       </td>
       <td data-label="State">
         <StateBadge state={session.state} />
@@ -75,7 +86,14 @@ function SessionRow({ session }: { session: SessionOut }) {
       <td data-label="Score">
         <Score value={session.overall_score} />
       </td>
-      <td className="session-actions">{session.access === "owner" ? <DeleteControl session={session} /> : null}</td>
+      <td className="session-actions">
+        {session.state === "live" ? (
+          <Link className="btn btn-secondary" to={`/watch/${session.id}`} aria-label={`Watch “${session.title || "Untitled session"}” live`}>
+            Watch
+          </Link>
+        ) : null}
+        {session.access === "owner" ? <DeleteControl session={session} /> : null}
+      </td>
     </tr>
   );
 }
@@ -104,7 +122,7 @@ export function SessionsPage() {
           </>
         }
       >
-        Every rehearsal you recorded or uploaded, newest first.
+        Every rehearsal you recorded or uploaded, and the ones speakers shared with you, newest first.
       </PageHeader>
       <Card>
         <form className="session-filters" onSubmit={(e) => e.preventDefault()} aria-label="Filter sessions">

@@ -1,4 +1,6 @@
-import { formatNoteTime } from "../../api/coaching";
+// A session's notes as a list in media-time order (watch page, review page).
+import { formatNoteTime, tagLabel } from "../../api/coaching";
+import "./notes.css";
 
 export interface ListedNote {
   id: string;
@@ -8,22 +10,36 @@ export interface ListedNote {
   author: string;
 }
 
+export interface NotesListProps {
+  notes: readonly ListedNote[];
+  /** With it, each note's time is a button that plays from there. */
+  onSeek?: (t: number, note: ListedNote) => void;
+  label?: string;
+  /** The id of the note to show as current (e.g. the marker last clicked). */
+  activeId?: string | null;
+}
+
 /** Notes in media-time order; with `onSeek`, each time is a button that seeks there. */
-export function NotesList({ notes, onSeek, label = "Notes" }: { notes: readonly ListedNote[]; onSeek?: (t: number) => void; label?: string }) {
+export function NotesList({ notes, onSeek, label = "Notes", activeId = null }: NotesListProps) {
   const sorted = [...notes].sort((a, b) => a.t_s - b.t_s);
   if (!sorted.length) return <p className="muted">No notes yet.</p>;
   return (
     <ol className="notes-list" aria-label={label}>
       {sorted.map((note) => (
-        <li key={note.id} className="notes-item" data-note={note.id}>
+        <li
+          key={note.id}
+          className={`notes-item${note.id === activeId ? " notes-item--active" : ""}`}
+          data-note={note.id}
+          aria-current={note.id === activeId || undefined}
+        >
           {onSeek ? (
-            <button type="button" className="notes-time" onClick={() => onSeek(note.t_s)} aria-label={`Play from ${formatNoteTime(note.t_s)}`}>
+            <button type="button" className="notes-time" onClick={() => onSeek(note.t_s, note)} aria-label={`Play from ${formatNoteTime(note.t_s)}`}>
               {formatNoteTime(note.t_s)}
             </button>
           ) : (
             <span className="notes-time">{formatNoteTime(note.t_s)}</span>
           )}
-          {note.tag && <span className="notes-tag">{note.tag.replace("_", " ")}</span>}
+          {note.tag && <span className="notes-tag">{tagLabel(note.tag)}</span>}
           <span className="notes-text">{note.text}</span>
           {note.author && <span className="notes-author muted">{note.author}</span>}
         </li>
