@@ -21,6 +21,7 @@ from server.analysis.runner import enqueue_analysis
 from server.errors import ApiError
 from server.keys import BLOBS, DB, SETTINGS
 from server.recovery import recordings_dir, remove_marker, start_recovery, stop_recovery
+from server.sessions.publish_slots import PUBLISH_SLOTS, PublishSlots
 from server.settings import Settings
 from storage.models import Recording, SessionState
 from storage.repositories import RecordingRepository, SessionRepository
@@ -108,8 +109,10 @@ async def live_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     config = media_config(settings)
     workers = MediaWorkers(config, speech_factory=speech_factory(settings))
+    slots = app[PUBLISH_SLOTS] = PublishSlots(settings.live_sessions_per_user, settings.live_sessions_per_node)
 
     async def on_ended(session: LiveSession) -> None:
+        slots.give_back(session.session_id)
         await persist_ended_session(app, session)
 
     registry = LiveSessionRegistry(config, workers, on_session_ended=on_ended)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Upload, utcnow
@@ -55,3 +55,10 @@ class UploadRepository:
         """Unfinished uploads created before ``cutoff`` (candidates for expiry)."""
         query = select(Upload).where(Upload.completed_at.is_(None), Upload.created_at < cutoff)
         return (await self._db.scalars(query)).all()
+
+    async def count_open(self, owner_id: str, created_after: datetime) -> int:
+        """Unfinished uploads of ``owner_id`` created after ``created_after`` (older ones have expired)."""
+        query = select(func.count()).where(
+            Upload.owner_id == owner_id, Upload.completed_at.is_(None), Upload.created_at > created_after
+        )
+        return int(await self._db.scalar(query) or 0)

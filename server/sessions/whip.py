@@ -17,6 +17,7 @@ from server.keys import DB, SETTINGS
 from server.live import LIVE
 from server.recovery import recordings_dir, write_marker
 from server.sessions.access import load_owned_session
+from server.sessions.publish_slots import PUBLISH_SLOTS
 from server.validation import read_body
 from storage.models import PracticeSession, SessionState
 from storage.repositories import SessionRepository
@@ -64,8 +65,15 @@ async def publish(request: web.Request) -> web.Response:
     raw = await read_body(request, SDP, settings.max_sdp_bytes * 4)
     # The session may have been published and ended while the offer arrived: check again right before starting.
     ensure_publishable(await _current_state(request, session.id))
-    with media_errors():
-        live = await request.app[LIVE].start(session.id, raw.decode("utf-8", errors="replace"))
+    slots = request.app[PUBLISH_SLOTS]
+    slots.take(session.id, user.id)
+    try:
+        with media_errors():
+            live = await request.app[LIVE].start(session.id, raw.decode("utf-8", errors="replace"))
+    except BaseException:
+        if request.app[LIVE].get(session.id) is None:
+            slots.give_back(session.id)
+        raise
     await asyncio.to_thread(write_marker, recordings_dir(settings.data_dir), session.id)
     async with request.app[DB]() as db:
         repo = SessionRepository(db)

@@ -42,6 +42,7 @@ from server.uploads.protocol import (
     parse_metadata,
     parse_non_negative,
 )
+from server.uploads.quota import check_upload_quota
 from server.validation import body_chunks
 from storage.models import Upload
 from storage.uploads import UploadRepository
@@ -126,6 +127,7 @@ async def create_upload(request: web.Request) -> web.Response:
         raise PayloadTooLarge(f"Upload-Length {length} exceeds the maximum of {limit} bytes")
     metadata = parse_metadata(request.headers.get("Upload-Metadata"))
     filename = metadata.get("filename", "")[:_FILENAME_MAX]
+    await check_upload_quota(request, current_user(request).id)
     async with request.app[DB]() as db:
         upload = await UploadRepository(db).create(current_user(request).id, length, filename, metadata)
     await partial_files(request.app).create(upload.id)
