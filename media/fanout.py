@@ -11,8 +11,9 @@ from types import TracebackType
 class Subscription:
     """An async iterator of messages; leaving ``async with`` (or :meth:`close`) unsubscribes."""
 
-    def __init__(self, hub: FanoutHub, maxsize: int) -> None:
+    def __init__(self, hub: FanoutHub, maxsize: int, counted: bool = True) -> None:
         self._hub = hub
+        self.counted = counted
         self._items: deque[str] = deque(maxlen=maxsize)
         self._wakeup = asyncio.Event()
         self._closed = False
@@ -62,12 +63,18 @@ class FanoutHub:
         self._closed = False
 
     @property
-    def subscriber_count(self) -> int:
-        return len(self._subs)
+    def closed(self) -> bool:
+        return self._closed
 
-    def subscribe(self, maxsize: int | None = None) -> Subscription:
-        """A new subscription; if the hub is already closed it ends immediately."""
-        sub = Subscription(self, maxsize or self._maxsize)
+    @property
+    def subscriber_count(self) -> int:
+        """Subscribers that count towards a stream limit (a relay to other nodes does not)."""
+        return sum(1 for sub in self._subs if sub.counted)
+
+    def subscribe(self, maxsize: int | None = None, counted: bool = True) -> Subscription:
+        """A new subscription; if the hub is already closed it ends immediately. ``counted=False`` for an
+        internal relay, which :attr:`subscriber_count` leaves out."""
+        sub = Subscription(self, maxsize or self._maxsize, counted)
         if self._closed:
             sub._end()
         else:

@@ -17,6 +17,8 @@ from server.auth import consent as auth_consent
 from server.auth import routes as auth_routes
 from server.auth.hashing_pool import hashing_ctx
 from server.auth.ratelimit import ratelimit_ctx
+from server.cluster.node import cluster_ctx
+from server.cluster.sweep import cluster_periodic_ctxs
 from server.keys import BLOBS, DB, ENGINE, METRICS, REDIS, SETTINGS, SIGNING_KEY
 from server.live import live_ctx
 from server.metrics import HttpMetrics
@@ -73,8 +75,9 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app[BLOBS] = blob_store_for(settings.blob_url, settings.resolved_blob_dir)
     app[OPS_METRICS] = OpsMetrics.register(registry)
     app.cleanup_ctx.extend(
-        [_database_ctx, _redis_ctx, ratelimit_ctx, hashing_ctx, uploads_ctx, retention_ctx, analysis_ctx, live_ctx]
+        [_database_ctx, _redis_ctx, ratelimit_ctx, hashing_ctx, uploads_ctx, retention_ctx, analysis_ctx]
     )
+    app.cleanup_ctx.extend([cluster_ctx, live_ctx, *cluster_periodic_ctxs(settings)])
     app.add_routes(ops.routes)
     app.add_routes(auth_routes.routes)
     app.add_routes(auth_consent.routes)

@@ -3,7 +3,7 @@
 While a session is live, its server keeps a small marker file next to the recording
 (``<recordings>/.<id>.live``: host, pid and the process's start time). At start-up every session the
 database still holds ``live`` whose marker names a process that no longer runs — or that has no marker but
-left a recording here, or any such session of an embedded (SQLite, single-server) deployment — is ended as
+left a recording here, or any such session of an embedded (SQLite without Redis, single-server) deployment — is ended as
 ``interrupted``: its partial recording is remuxed into a playable Matroska file (packets copied), stored in the
 blob store with its ``recordings`` row, and its analysis is queued. The state change and the recording row
 are one transaction with a compare-and-set on ``state = 'live'``, so two servers or two restarts never
@@ -174,7 +174,8 @@ async def recover_interrupted_sessions(app: web.Application) -> list[str]:
     """Recover every live session a dead server left behind and queue their analyses; returns their ids."""
     settings = app[SETTINGS]
     directory = recordings_dir(settings.data_dir)
-    embedded = make_url(settings.resolved_database_url).get_backend_name() == "sqlite"
+    # One SQLite file without Redis is a single server; with Redis, nodes share it (their sweep ends the rest).
+    embedded = make_url(settings.resolved_database_url).get_backend_name() == "sqlite" and settings.redis_url is None
     async with app[DB]() as db:
         candidates = await LiveRecoveryRepository(db).live_session_ids()
     recovered: list[str] = []

@@ -2,17 +2,24 @@
 
 Readers of the session (owner, any share, admins) list them; the owner and ``comment`` coaches write (a ``view``
 coach gets 403, no share 404); authors edit and delete their own. During a live session a new note reaches every
-viewer and, unless the speaker turned ``live_notes`` off, the speaker, as a ``note`` feedback message.
+viewer and, unless the speaker turned ``live_notes`` off, the speaker, as a ``note`` feedback message; when the
+session is live on another node, through the cluster bus (its ``t_s`` from the media origin in the registry).
 """
 
 from __future__ import annotations
 
+import logging
+import time
+
 from aiohttp import web
+from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from media.feedback import NoteFeedback
 from server.api_docs import documented
 from server.auth.guards import current_user, require_user
+from server.cluster.expiry import remote_media_time
+from server.cluster.node import CLUSTER
 from server.errors import Forbidden, NotFound, ValidationFailed
 from server.keys import DB, SETTINGS
 from server.live import LIVE
@@ -22,28 +29,41 @@ from server.validation import read_json
 from storage.models import CoachNote, PracticeSession, User
 from storage.notes import NoteRepository, NoteRow
 
+log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
 
 LIST = "/api/v1/sessions/{session_id}/notes"
 ITEM = LIST + "/{note_id}"
 
 
-def _media_time(request: web.Request, session: PracticeSession, t_s: float | None) -> float:
+async def _media_time(request: web.Request, session: PracticeSession, t_s: float | None) -> float:
     if t_s is not None:
         return t_s
     live = request.app[LIVE].get(session.id)
-    if live is None:
+    if live is not None:
+        return round(live.media_time(), 3)
+    entry = await request.app[CLUSTER].elsewhere(session.id)
+    if entry is None:
         raise ValidationFailed("t_s is required: the session is not live", details=[{"loc": ["t_s"]}])
-    return round(live.media_time(), 3)
+    return remote_media_time(entry, time.time())
 
 
-def _broadcast(request: web.Request, session: PracticeSession, row: NoteRow) -> None:
-    live = request.app[LIVE].get(session.id)
-    if live is None:
-        return
+async def _broadcast(request: web.Request, session: PracticeSession, row: NoteRow) -> None:
+    """To the live session here, or through the cluster bus to the node holding it."""
     n = row.note
     message = NoteFeedback(t_s=n.media_time_s, id=n.id, author=row.author_email, text=n.text, tag=n.tag)
-    live.send_note(message, to_publisher=session.live_notes)
+    live = request.app[LIVE].get(session.id)
+    if live is not None:
+        live.send_note(message, to_publisher=session.live_notes)
+        return
+    cluster = request.app[CLUSTER]
+    entry = await cluster.elsewhere(session.id)
+    if entry is None:
+        return
+    try:
+        await cluster.bus.send_note(entry.node_id, session.id, message, session.live_notes)
+    except (RedisError, OSError) as exc:
+        log.warning("note %s not delivered live to node %s: %s", n.id, entry.node_id, exc)
 
 
 @routes.post(LIST)
@@ -53,11 +73,11 @@ async def create_note(request: web.Request) -> web.Response:
     user = current_user(request)
     body = await read_json(request, CreateNote, request.app[SETTINGS].max_json_bytes)
     session = (await load_session(request, user, Need.COMMENT)).session
-    t_s = _media_time(request, session, body.t_s)
+    t_s = await _media_time(request, session, body.t_s)
     async with request.app[DB]() as db:
         note = await NoteRepository(db).add(session.id, user.id, t_s, body.text, body.tag or None)
     row = NoteRow(note, user.email)
-    _broadcast(request, session, row)
+    await _broadcast(request, session, row)
     return web.json_response(note_out(row).model_dump(mode="json"), status=201)
 
 

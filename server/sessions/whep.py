@@ -1,5 +1,6 @@
 """WHEP viewing (draft-ietf-wish-whep): ``POST`` a viewer's SDP offer to watch a live session, ``DELETE`` the
-resource to stop. The owner, coaches it is shared with and admins may watch; revoking the share ends it."""
+resource to stop. The owner, coaches it is shared with and admins may watch; revoking the share ends it.
+Both answer 307 to the node holding the session when it is live on another node."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from aiohttp import web
 from media.whep import WhepViewer
 from server.api_docs import documented
 from server.auth.guards import current_user, require_user
+from server.cluster.node import redirect_if_elsewhere
 from server.errors import Conflict, NotFound
 from server.keys import SETTINGS
 from server.live import LIVE
@@ -41,6 +43,7 @@ async def watch(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     user = current_user(request)
     grant = await load_session(request, user, Need.VIEW)
+    await redirect_if_elsewhere(request, grant.session.id)
     raw = await read_body(request, SDP, settings.max_sdp_bytes * 4)
     live = request.app[LIVE].get(grant.session.id)
     if live is None:
@@ -64,6 +67,7 @@ async def watch(request: web.Request) -> web.Response:
 async def unwatch(request: web.Request) -> web.Response:
     user = current_user(request)
     grant = await load_session(request, user, Need.VIEW)
+    await redirect_if_elsewhere(request, grant.session.id)
     live = request.app[LIVE].get(grant.session.id)
     viewer = live.viewers.get(request.match_info["viewer_id"]) if live is not None else None
     if viewer is None or (viewer.user_id != user.id and not grant.is_owner):

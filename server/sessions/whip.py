@@ -1,4 +1,5 @@
-"""WHIP ingest (RFC 9725): ``POST`` an SDP offer to publish, ``DELETE`` the resource to stop."""
+"""WHIP ingest (RFC 9725): ``POST`` an SDP offer to publish, ``DELETE`` the resource to stop; both answer 307 to
+the node holding the session when it is live on another node."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from media.errors import MediaError
 from server.api_docs import documented
 from server.auth.consent import require_consent
 from server.auth.guards import current_user, require_user
+from server.cluster.node import CLUSTER, redirect_if_elsewhere
 from server.errors import ApiError, Conflict, NotFound
 from server.keys import DB, SETTINGS
 from server.live import LIVE
@@ -61,6 +63,7 @@ async def publish(request: web.Request) -> web.Response:
     user = current_user(request)
     session = await load_owned_session(request, user)
     require_consent(user)
+    await redirect_if_elsewhere(request, session.id)
     ensure_publishable(session)
     raw = await read_body(request, SDP, settings.max_sdp_bytes * 4)
     # The session may have been published and ended while the offer arrived: check again right before starting.
@@ -75,6 +78,7 @@ async def publish(request: web.Request) -> web.Response:
             slots.give_back(session.id)
         raise
     await asyncio.to_thread(write_marker, recordings_dir(settings.data_dir), session.id)
+    await request.app[CLUSTER].adopt(live)
     async with request.app[DB]() as db:
         repo = SessionRepository(db)
         fresh = await repo.get(session.id)
@@ -93,6 +97,7 @@ async def publish(request: web.Request) -> web.Response:
 @require_user()
 async def unpublish(request: web.Request) -> web.Response:
     session = await load_owned_session(request, current_user(request))
+    await redirect_if_elsewhere(request, session.id)
     if request.app[LIVE].get(session.id) is None:
         raise NotFound("session is not being published")
     with media_errors():

@@ -1,0 +1,1 @@
+"""Several `podium serve` nodes sharing live sessions through Redis (in-process only when no Redis is set)."""
