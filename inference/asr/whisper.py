@@ -221,10 +221,15 @@ class WhisperSpeechAnalyzer:
         return out
 
     def _decode_plain(self, audio: np.ndarray, offset_s: float) -> list[Word]:
+        return self.decode_stretch(audio, offset_s)
+
+    def decode_stretch(self, audio: np.ndarray, offset_s: float, prompt: str | None = None) -> list[Word]:
+        """Words of a short stretch of audio (first sample at ``offset_s``), decoded without the filler prompt
+        (``prompt``, e.g. the words heard before it, instead) and with sampling fallback."""
         if len(audio) < 0.3 * SAMPLE_RATE:
             return []
         segments, _info = self._model.transcribe(
-            audio,
+            np.asarray(audio, dtype=np.float32),
             language=self.language,
             beam_size=self.beam_size,
             word_timestamps=self.word_timestamps,
@@ -232,6 +237,7 @@ class WhisperSpeechAnalyzer:
             vad_filter=False,
             condition_on_previous_text=False,
             repetition_penalty=1.1,
+            initial_prompt=prompt,
         )
         return _segments_to_words(segments, offset_s, len(audio) / SAMPLE_RATE, None)
 

@@ -112,6 +112,11 @@ class Speech(Part):
     lexical_fillers: list[TimedText] = Field(default_factory=list)
     hedges: list[TimedText] = Field(default_factory=list)
     repeated_phrases: list[RepeatedPhrase] = Field(default_factory=list)
+    unrecognised_speech: list[Span] = Field(
+        default_factory=list,
+        description="stretches the voice detector heard as speech but no word was recognised in, even when "
+        "decoded again on their own; left out of the pace",
+    )
     pauses: list[Pause] = Field(default_factory=list)
     pause_stats: PauseStats | None = None
     long_silences: list[Span] = Field(default_factory=list)

@@ -29,7 +29,13 @@ from media.offline.body import BodyOptions, BodyReportBuilder
 from media.offline.decode import MediaInfo, decode_audio, iter_video_frames, probe
 from media.offline.errors import ModelsMissing
 from media.offline.provenance import weights_info, whisper_info
-from media.offline.speech import SpeechOptions, analyze_voice, build_speech_section, speech_seconds
+from media.offline.speech import (
+    SpeechOptions,
+    analyze_voice,
+    build_speech_section,
+    recover_dropped_speech,
+    speech_seconds,
+)
 
 __all__ = ["SCHEMA_VERSION", "AnalysisModels", "AnalysisOptions", "analyze_file", "analyze_report", "worker_models"]
 
@@ -305,6 +311,7 @@ def _analyze_speech(
     report_fraction = tracker.stage("transcribe")
     if speech_seconds(voice) >= MIN_SPEECH_FOR_ASR_S:
         words = whisper.transcribe_samples(samples, progress=report_fraction)
+        words = recover_dropped_speech(whisper.decode_stretch, samples, words, voice)
     else:
         words = []
     tracker.done("transcribe")

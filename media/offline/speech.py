@@ -14,7 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from inference.speech import metrics
+from inference.asr.align import speech_intervals
+from inference.asr.holes import Decode, fill_holes
+from inference.speech import coverage, metrics
+from inference.speech.coverage import Interval
 from inference.speech.filler_fusion import FusionSettings, fuse_fillers
 from inference.speech.fillers_rule import find_fillers, find_lexical_fillers
 from inference.speech.lexicon import load_lexicon
@@ -63,6 +66,34 @@ def analyze_voice(samples: np.ndarray, options: SpeechOptions = SpeechOptions())
 def speech_seconds(voice: VoiceTrack) -> float:
     """Total duration of the frames the VAD called speech."""
     return sum(FRAME_S for f in voice.frames if f.is_speech)
+
+
+def speech_regions(voice: VoiceTrack) -> list[Interval]:
+    """Stretches the VAD calls speech, less those at the recording's own noise floor (steady noise)."""
+    if not voice.frames:
+        return []
+    t_s, dbfs, is_speech, _f0 = metrics.frames_to_arrays(voice.frames)
+    regions = speech_intervals(is_speech, t_s, fill_gap_s=0.3)
+    floor = quiet_stretches(t_s, dbfs, float(t_s[0]), float(t_s[-1]) + FRAME_S, min_s=0.5)
+    return coverage.subtract(regions, [(p.start_s, p.end_s) for p in floor])
+
+
+def transcript_holes(words: Sequence[Word], voice: VoiceTrack, fillers: Sequence[Filler] = ()) -> list[Interval]:
+    """Voiced stretches of speech (:func:`speech_regions`) of at least a second that no word or filler lies on."""
+    covered = [(w.start_s, w.end_s) for w in words] + [(f.start_s, f.end_s) for f in fillers]
+    holes = coverage.speech_holes(speech_regions(voice), covered)
+    if not holes:
+        return []
+    t_s, _dbfs, _is_speech, f0 = metrics.frames_to_arrays(voice.frames)
+    return coverage.voiced_holes(holes, t_s, f0)
+
+
+def recover_dropped_speech(decode: Decode, samples: np.ndarray, words: Sequence[Word], voice: VoiceTrack) -> list[Word]:
+    """``words`` without phantom words, with every :func:`transcript_holes` hole re-decoded on its own
+    (:func:`~inference.asr.holes.fill_holes`); what stays empty is reported as unrecognised speech later."""
+    kept = coverage.drop_phantom_words(words, speech_regions(voice))
+    holes = transcript_holes(kept, voice)
+    return fill_holes(decode, samples, kept, holes) if holes else kept
 
 
 def drop_unvoiced_fillers(words: Sequence[Word], voice: VoiceTrack, margin_s: float = 0.2) -> list[Word]:
@@ -152,7 +183,7 @@ def build_speech_section(
 ) -> dict[str, Any]:
     """The ``speech`` report section. ``acoustic_fillers`` is None when the acoustic detector did not run."""
     lex = load_lexicon()
-    words = drop_unvoiced_fillers(words, voice)
+    words = drop_unvoiced_fillers(coverage.drop_phantom_words(words, speech_regions(voice)), voice)
     lexical = metrics.lexical_words(words, lex)
     lexical_ids = {id(w) for w in lexical}
     rule_fillers = find_fillers(words, lex)
@@ -164,7 +195,14 @@ def build_speech_section(
     else:
         talk_start, talk_end = 0.0, 0.0
     sounds = list(words) + [Word(f.text, f.start_s, f.end_s) for f in fillers]
-    gaps = [p for p in metrics.word_pauses(sounds, options.min_pause_s) if talk_start <= p.start_s < talk_end]
+    unrecognised = transcript_holes(words, voice, fillers)
+    gaps = [
+        Pause(a, b)
+        for p in metrics.word_pauses(sounds, options.min_pause_s)
+        if talk_start <= p.start_s < talk_end
+        for a, b in coverage.subtract([(p.start_s, p.end_s)], unrecognised)
+        if b - a >= options.min_pause_s
+    ]
     t_s, dbfs, is_speech, f0 = metrics.frames_to_arrays(voice.frames)
     quiet = quiet_stretches(t_s, dbfs, talk_start, talk_end, options.min_pause_s)
     pauses = merge_pauses(voice.silences, gaps, talk_start, talk_end, options.min_pause_s, quiet)
@@ -174,7 +212,7 @@ def build_speech_section(
     filler_stats = metrics.filler_stats(fillers, words, lex)
     pause_stats = metrics.pause_stats(pauses, max(talk_end - talk_start, 0.0))
     return {
-        "wpm": _num(metrics.words_per_minute(words, lex), 1),
+        "wpm": _num(coverage.words_per_minute(lexical, unrecognised), 1),
         "word_count": len(lexical),
         "speaking_time_s": _num(talk_end - talk_start),
         "transcript": metrics.transcript(words),
@@ -196,6 +234,7 @@ def build_speech_section(
             {"phrase": r.phrase, "count": r.count, "starts_s": list(r.starts_s)}
             for r in metrics.repeated_ngrams(words, lexicon=lex)[:10]
         ],
+        "unrecognised_speech": [{"start_s": a, "end_s": b} for a, b in unrecognised],
         "pauses": [{"start_s": p.start_s, "end_s": p.end_s, "duration_s": round(p.duration_s, 3)} for p in pauses],
         "pause_stats": {k: _num(v) if isinstance(v, float) else v for k, v in asdict(pause_stats).items()},
         "long_silences": [{"start_s": p.start_s, "end_s": p.end_s} for p in metrics.long_silences(pauses)],

@@ -2747,6 +2747,11 @@ export interface components {
             hedges: components["schemas"]["TimedText"][];
             /** Repeated Phrases */
             repeated_phrases: components["schemas"]["RepeatedPhrase"][];
+            /**
+             * Unrecognised Speech
+             * @description stretches the voice detector heard as speech but no word was recognised in, even when decoded again on their own; left out of the pace
+             */
+            unrecognised_speech: components["schemas"]["Span"][];
             /** Pauses */
             pauses: components["schemas"]["Pause"][];
             /** @default null */
