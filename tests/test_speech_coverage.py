@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pytest
 
@@ -112,7 +114,7 @@ def whisper(tmp_path_factory: pytest.TempPathFactory) -> WhisperSpeechAnalyzer:
     return WhisperSpeechAnalyzer(model_dir, cpu_threads=2)
 
 
-def _words(truth: tuple[TruthWord, ...]) -> list[Word]:
+def _words(truth: Sequence[TruthWord]) -> list[Word]:
     return [Word(w.text, w.start_s, w.end_s) for w in truth]
 
 
