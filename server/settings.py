@@ -58,6 +58,24 @@ class Settings(BaseSettings):
         description="Prepared model files (`podium models`); default var/models of this installation, whatever "
         "the current directory.",
     )
+    mlflow_tracking_uri: str | None = Field(
+        None,
+        pattern=r"^https?://",
+        description="An MLflow tracking server (http://host:5000) that `podium models` installs the registered "
+        "versions named by PODIUM_MLFLOW_FILLER_MODEL / PODIUM_MLFLOW_BODY_MODEL from; unset: shipped weights.",
+    )
+    mlflow_filler_model: str | None = Field(
+        None,
+        pattern=r"^.+/[0-9]+$",
+        description="name/version of the registered filler CNN to install (e.g. podium-filler-cnn/3); unset: the "
+        "shipped weights.",
+    )
+    mlflow_body_model: str | None = Field(
+        None,
+        pattern=r"^.+/[0-9]+$",
+        description="name/version of the registered posture/gesture classifier to install (e.g. "
+        "podium-body-classifier/2); unset: the shipped weights.",
+    )
     web_dir: Path | None = Field(
         None, description="Built web app served at / (default: web/dist of this installation, built by `make`)."
     )
