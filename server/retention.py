@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from aiohttp import web
 
+from server.audit_events import RECORDINGS_EXPIRED, audit
 from server.keys import BLOBS, DB, SETTINGS
 from server.periodic import periodic_ctx
 from storage.deletion import delete_recordings_before
@@ -29,6 +30,9 @@ async def expire_recordings(app: web.Application, now: datetime | None = None) -
         keys = await delete_recordings_before(db, cutoff)
     for key in keys:
         await app[BLOBS].delete(key)
+    if keys:
+        details = {"recordings": len(keys), "created_before": cutoff.isoformat()}
+        await audit(app, None, RECORDINGS_EXPIRED, "recordings", None, details)
     return len(keys)
 
 

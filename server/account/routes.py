@@ -10,6 +10,7 @@ from aiohttp import web
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from server import audit_events
 from server.account.export import export_entries, write_zip
 from server.api_docs import documented
 from server.auth.cookies import clear_session_cookie
@@ -50,6 +51,7 @@ async def export_account(request: web.Request) -> web.StreamResponse:
         "Content-Disposition": f'attachment; filename="podium-export-{user.id}.zip"',
         "Cache-Control": "no-store",
     }
+    await audit_events.audit_request(request, user.id, audit_events.ACCOUNT_EXPORTED, user.id)
     fh = await asyncio.to_thread(path.open, "rb")
     await asyncio.to_thread(path.unlink)  # the open handle keeps the data; nothing stays on disk whatever happens
     return await _send_file(request, fh, headers)
@@ -96,6 +98,8 @@ async def delete_account(request: web.Request) -> web.Response:
     partials = partial_files(request.app)
     for upload_id in upload_ids:
         await partials.remove(upload_id)
+    details = {"recordings": len(blob_keys), "uploads": len(upload_ids)}
+    await audit_events.audit_request(request, None, audit_events.ACCOUNT_DELETED, user.id, details)
     response = web.Response(status=204)
     clear_session_cookie(response, request)
     return response

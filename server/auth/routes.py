@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from server import audit_events
 from server.api_docs import documented
 from server.auth.cookies import clear_session_cookie, set_session_cookie
 from server.auth.guards import current_user, require_user
@@ -48,7 +49,11 @@ async def sign_in(request: web.Request) -> tuple[User, str]:
     valid = await verify_in_pool(request.app, user.password_hash if user is not None else None, body.password)
     if user is None or not valid:
         await record_failed_sign_in(request, body.email)
+        await audit_events.audit_request(
+            request, None, audit_events.LOGIN_FAILED, body.email.lower(), {"known_account": user is not None}
+        )
         raise Unauthorized("wrong email or password")
+    await audit_events.audit_request(request, user.id, audit_events.LOGIN, user.id, {"path": request.path})
     return user, issue_token(request.app[SIGNING_KEY], user.id, user.role.value, settings.token_ttl_s)
 
 

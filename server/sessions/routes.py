@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from server import audit_events
 from server.api_docs import documented
 from server.auth.guards import current_user, require_user
 from server.errors import Conflict
@@ -92,11 +93,14 @@ async def update_session(request: web.Request) -> web.Response:
 )
 @require_user()
 async def delete_session(request: web.Request) -> web.Response:
-    session = await load_owned_session(request, current_user(request))
+    user = current_user(request)
+    session = await load_owned_session(request, user)
     if session.state is SessionState.LIVE:
         raise Conflict("this session is live: end it before deleting it", code="session_live")
     async with request.app[DB]() as db:
         blob_keys = await delete_session_rows(db, session.id)
     for key in blob_keys:
         await request.app[BLOBS].delete(key)
+    details = {"owner_id": session.owner_id, "recordings": len(blob_keys)}
+    await audit_events.audit_request(request, user.id, audit_events.SESSION_DELETED, session.id, details)
     return web.Response(status=204)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server import audit_events
 from server.api_docs import documented
 from server.auth.guards import current_user, require_user
 from server.errors import Conflict, NotFound, ValidationFailed
@@ -67,6 +68,8 @@ async def create_share(request: web.Request) -> web.Response:
             share = await ShareRepository(db).create(owner.id, coach.id, body.session_id, body.permission)
         except DuplicateShare as exc:
             raise Conflict("already shared with this coach: change the permission", code="share_exists") from exc
+    details = {"coach_id": coach.id, "session_id": body.session_id, "permission": body.permission.value}
+    await audit_events.audit_request(request, owner.id, audit_events.SHARE_CREATED, share.id, details)
     row = ShareRow(share, owner.email, coach.email)
     return web.json_response(share_out(row).model_dump(mode="json"), status=201)
 
@@ -100,6 +103,8 @@ async def update_share(request: web.Request) -> web.Response:
     async with request.app[DB]() as db:
         share = await _share_in(db, request, coach_may=False)
         share = await ShareRepository(db).set_permission(share, body.permission)
+    details = {"permission": body.permission.value}
+    await audit_events.audit_request(request, current_user(request).id, audit_events.SHARE_CHANGED, share.id, details)
     return web.json_response(share_out(await _row(request, share)).model_dump(mode="json"))
 
 
@@ -113,5 +118,7 @@ async def delete_share(request: web.Request) -> web.Response:
     async with request.app[DB]() as db:
         share = await _share_in(db, request, coach_may=True)
         await ShareRepository(db).delete(share)
+    details = {"owner_id": share.owner_id, "coach_id": share.coach_id, "session_id": share.session_id}
+    await audit_events.audit_request(request, current_user(request).id, audit_events.SHARE_REVOKED, share.id, details)
     await end_revoked(request.app, share)
     return web.Response(status=204)
