@@ -91,6 +91,8 @@ class SpeechFeedback(Feedback):
     word_count: int = 0
     interim: str = ""
     final: bool = True
+    unrecognised: tuple[tuple[float, float], ...] = ()
+    """Stretches of the utterance before this one that the voice detector heard but no word was recognised in."""
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,7 @@ def speech_feedback(update: LiveSpeechUpdate, interim: str = "", final: bool = T
         word_count=update.word_count,
         interim=interim,
         final=final,
+        unrecognised=update.new_unrecognised,
     )
 
 

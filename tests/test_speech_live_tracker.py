@@ -39,3 +39,23 @@ def test_rolling_wpm_matches_steady_rate_and_window_is_bounded() -> None:
 def test_wpm_is_none_until_enough_talk() -> None:
     update = LiveSpeechTracker().add(_words(["hello", "there"], 0.0), 0.0, 0.8)
     assert update.wpm is None
+
+
+def test_a_finished_utterance_without_words_is_unrecognised_speech_not_a_pause() -> None:
+    tracker = LiveSpeechTracker(window_s=30.0)
+    for k in range(3):  # 0-12 s: 30 words at 150 wpm
+        tracker.add(_words(["word"] * 10, k * 4.0), k * 4.0, k * 4.0 + 4.0)
+    assert tracker.add([], 13.0, 19.0).new_unrecognised == ()  # not finished yet
+    update = tracker.add(_words(["word"] * 10, 20.0), 20.0, 24.0)
+    assert update.new_unrecognised == (pytest.approx((13.0, 19.0)),)
+    assert update.new_pauses == ((pytest.approx(11.9), pytest.approx(13.0)), (pytest.approx(19.0), pytest.approx(20.0)))
+    # 40 words over 24 s less the 6 s nobody transcribed
+    assert update.wpm == pytest.approx(40 * 60 / 18.0, rel=0.05)
+
+
+def test_an_utterance_with_words_throughout_has_no_unrecognised_speech() -> None:
+    tracker = LiveSpeechTracker()
+    tracker.add(_words(["one"] * 10, 0.0), 0.0, 4.0)
+    tracker.add(_words(["two"] * 5, 4.0), 4.0, 6.0)  # interim words of an utterance: no holes judged
+    tracker.add(_words(["three"] * 5, 6.0), 4.0, 8.0)
+    assert tracker.add(_words(["four"], 9.0), 9.0, 9.5).new_unrecognised == ()
