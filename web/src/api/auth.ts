@@ -23,3 +23,8 @@ export async function signOut(): Promise<void> {
 export function register(email: string, password: string, consent: boolean): Promise<UserOut> {
   return requestJson<UserOut>("/api/v1/auth/register", { method: "POST", json: { email, password, consent } });
 }
+
+/** POST /api/v1/me/consent: agree to being recorded (needed before practising or uploading; 403 consent_required). */
+export function giveConsent(): Promise<UserOut> {
+  return requestJson<UserOut>("/api/v1/me/consent", { method: "POST" });
+}
