@@ -14,7 +14,8 @@ pinned to one CPU core (``--core``); the publisher and the N viewers run in one 
 cores, so "server CPU" is this process's alone. The publisher relays a pre-encoded 640×480 VP8 loop at 15 fps
 (encoded once before streaming, as :mod:`bench.live_speech` does, without re-encoding) plus an Opus tone, and
 each video frame carries its loop index in a row of black/white blocks. Viewers do not decode (a browser's
-decoder is its own), except their first keyframe.
+decoder is its own), except their first keyframe; past it, and for audio, they only note arrivals (no jitter
+buffer, NACK or bandwidth estimation: those would make the client, not the server, the bottleneck).
 
 Added latency, publisher → viewer, per video frame: the moment the viewer's peer receives the *last RTP packet*
 of the frame (marker bit) − the moment the publisher's sender took the frame, both on ``CLOCK_MONOTONIC`` of one
@@ -176,6 +177,9 @@ def tone_pcm(seconds: float = 600.0) -> np.ndarray:
 
 ARRIVALS: dict[int, dict[int, float]] = {}
 """Per viewer receiver (id): raw RTP timestamp → arrival time of the frame's marker-bit packet."""
+COUNT_ONLY: set[int] = set()
+"""Viewer receivers (id) whose packets are only counted, not processed further: the audio receivers, and video
+receivers once their anchor is known, so the client's cost does not distort the arrival times it records."""
 
 
 def patch_receivers() -> None:
@@ -188,7 +192,8 @@ def patch_receivers() -> None:
         table = ARRIVALS.get(id(self))
         if table is not None and packet.marker and packet.timestamp not in table:
             table[packet.timestamp] = time.monotonic()
-        await original(self, packet, arrival_time_ms)
+        if id(self) not in COUNT_ONLY:
+            await original(self, packet, arrival_time_ms)
 
     RTCRtpReceiver._handle_rtp_packet = handle  # type: ignore[method-assign]
 
@@ -206,9 +211,10 @@ class BenchViewer:
         self.anchor: tuple[int, int] | None = None
         self.first = asyncio.Event()
         self._decoder = av.CodecContext.create("vp8", "r")
+        self._video_receiver = video.receiver
         self._watch_frames(video.receiver)
-        for receiver in (audio.receiver, video.receiver):
-            _skip_decoding(receiver)
+        _skip_decoding(video.receiver)
+        COUNT_ONLY.add(id(audio.receiver))
 
     def _watch_frames(self, receiver: Any) -> None:
         from media.forward_hook import JITTER_BUFFER_ATTR
@@ -218,7 +224,7 @@ class BenchViewer:
 
         def add(packet: Any) -> Any:
             pli, frame = original_add(packet)
-            if frame is not None and self.anchor is None:
+            if frame is not None and self.anchor is None and frame.timestamp in self.arrivals:  # complete
                 self._find_anchor(frame.data, frame.timestamp)
             return pli, frame
 
@@ -228,6 +234,7 @@ class BenchViewer:
         with contextlib.suppress(av.error.FFmpegError):
             for frame in self._decoder.decode(av.Packet(data)):
                 self.anchor = (rtp_ts, read_mark(frame))
+                COUNT_ONLY.add(id(self._video_receiver))
                 self.first.set()
 
     def result(self, video: MarkedVideo, window: tuple[float, float]) -> ViewerResult:
