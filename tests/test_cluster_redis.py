@@ -83,14 +83,17 @@ async def test_feedback_and_notes_cross_nodes_and_a_stream_ends_with_its_session
     a = RedisBus(redis, prefix, "node-a", lambda *note: delivered.append(note), queue_max=10)
     b = RedisBus(redis, prefix, "node-b", lambda *note: None, queue_max=10)
     a.start()
-    ended = asyncio.Event()
+    ended, started = asyncio.Event(), asyncio.Event()
 
     async def on_end() -> None:
         ended.set()
 
+    async def on_first() -> None:
+        started.set()
+
     held = _Held("s1")
     try:
-        a.relay(cast(LiveSession, held), on_end)
+        a.relay(cast(LiveSession, held), on_first, on_end)
         first = await b.subscribe("s1", limit=2)
         second = await b.subscribe("s1", limit=2)
         assert first is not None and second is not None
@@ -100,6 +103,7 @@ async def test_feedback_and_notes_cross_nodes_and_a_stream_ends_with_its_session
         held.hub.publish('{"v":1,"type":"voice"}')
         assert await asyncio.wait_for(anext(aiter(first)), WAIT_S) == '{"v":1,"type":"voice"}'
         assert await asyncio.wait_for(anext(aiter(second)), WAIT_S) == '{"v":1,"type":"voice"}'
+        await asyncio.wait_for(started.wait(), WAIT_S)
 
         await asyncio.wait_for(a.inbox_ready.wait(), WAIT_S)
         note = NoteFeedback(t_s=2.0, id="n1", author="grace@example.com", text="slow down", tag="pace")

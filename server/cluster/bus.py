@@ -33,14 +33,15 @@ INBOX_RETRY_S = 1.0
 
 NoteSink = Callable[[str, NoteFeedback, bool], None]
 """Delivers a note to the live session here: ``(session id, note, to the publisher too)``."""
-OnRelayEnd = Callable[[], Awaitable[None]]
+RelayHook = Callable[[], Awaitable[None]]
 
 
 class FeedbackBus(Protocol):
     """Feedback and notes across nodes."""
 
-    def relay(self, live: LiveSession, on_end: OnRelayEnd) -> None:
-        """Publish ``live``'s feedback to other nodes until it ends, then await ``on_end``."""
+    def relay(self, live: LiveSession, on_first: RelayHook, on_end: RelayHook) -> None:
+        """Publish ``live``'s feedback to other nodes until it ends; await ``on_first`` after its first message
+        (media flows: its media origin is known) and ``on_end`` at the end."""
 
     async def subscribe(self, session_id: str, limit: int) -> Subscription | None:
         """The feedback of a session held by another node (None: no bus); 429 beyond ``limit`` streams here."""
@@ -58,7 +59,7 @@ class FeedbackBus(Protocol):
 class LocalBus:
     """One process: nothing to relay, nobody else to reach."""
 
-    def relay(self, live: LiveSession, on_end: OnRelayEnd) -> None:
+    def relay(self, live: LiveSession, on_first: RelayHook, on_end: RelayHook) -> None:
         return None
 
     async def subscribe(self, session_id: str, limit: int) -> Subscription | None:
@@ -172,16 +173,20 @@ class RedisBus:
         task.add_done_callback(self._tasks.discard)
         return task
 
-    def relay(self, live: LiveSession, on_end: OnRelayEnd) -> None:
-        self._spawn(self._relay(live, on_end), f"cluster relay {live.session_id}")
+    def relay(self, live: LiveSession, on_first: RelayHook, on_end: RelayHook) -> None:
+        self._spawn(self._relay(live, on_first, on_end), f"cluster relay {live.session_id}")
 
-    async def _relay(self, live: LiveSession, on_end: OnRelayEnd) -> None:
+    async def _relay(self, live: LiveSession, on_first: RelayHook, on_end: RelayHook) -> None:
         channel = self.feed_channel(live.session_id)
+        announced = False
         try:
             async with live.hub.subscribe(self._queue_max, counted=False) as subscription:
                 async for text in subscription:
                     try:
                         await self._redis.publish(channel, text)
+                        if not announced:
+                            announced = True
+                            await on_first()
                     except (RedisError, OSError) as exc:
                         log.warning("feedback of %s not relayed: %s", live.session_id, exc)
         finally:

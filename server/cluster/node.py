@@ -56,7 +56,11 @@ class Cluster:
             await self.registry.claim(live.session_id, None)
         except (RedisError, OSError) as exc:
             log.warning("session %s not announced to other nodes: %s", live.session_id, exc)
-        self.bus.relay(live, functools.partial(self._released, live))
+        self.bus.relay(live, functools.partial(self._media_started, live), functools.partial(self._released, live))
+
+    async def _media_started(self, live: LiveSession) -> None:
+        """Publish the media origin as soon as media flows, so notes written on other nodes get the right time."""
+        await self.registry.claim(live.session_id, origin_of(time.time(), live.media_time()))
 
     async def _released(self, live: LiveSession) -> None:
         if self._held.get(live.session_id) is live:
