@@ -11,7 +11,7 @@ export function CoachNotes({ notes }: { notes: readonly NoteMessage[] }) {
       </h2>
       <div role="log" aria-labelledby="coach-notes-title">
         {notes.length === 0 ? (
-          <p className="coach-notes-empty">A coach watching you can send notes; they appear here.</p>
+          <p className="coach-notes-empty">Notes from a coach watching you appear here.</p>
         ) : (
           <ol className="coach-notes-list">
             {notes.map((note) => (

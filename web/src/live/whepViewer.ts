@@ -67,14 +67,14 @@ export class WhepViewer {
     await pc.setRemoteDescription({ type: "answer", sdp: answer });
   }
 
-  /** Stop watching (idempotent): DELETE the resource, close the connection. */
-  async stop({ keepalive = false }: { keepalive?: boolean } = {}): Promise<void> {
+  /** Stop watching (idempotent): DELETE the resource (unless `notify` is false: the session ended), close. */
+  async stop({ keepalive = false, notify = true }: { keepalive?: boolean; notify?: boolean } = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     const resource = this.resourceUrl;
     this.resourceUrl = null;
     try {
-      if (resource) await request(resource, { method: "DELETE", keepalive }).catch(() => undefined);
+      if (resource && notify) await request(resource, { method: "DELETE", keepalive }).catch(() => undefined);
     } finally {
       this.pc?.close();
       this.callbacks.onConnectionState?.("closed");

@@ -56,6 +56,7 @@ export function PracticePage() {
   const live = useLiveSession();
   const busy = BUSY.includes(live.phase);
   const liveNotesError = useLiveNotesSwitch(live.session, liveNotes, busy);
+  const showNotes = liveNotes && (busy || live.notes.length > 0);
   const { state, stop: stopLive } = live;
 
   useEffect(() => {
@@ -177,11 +178,12 @@ export function PracticePage() {
             {state.pose && !state.pose.person_visible && " · We can't see you: step into the frame."}
           </p>
           {!sparse && <Captions captions={state.captions} />}
-          {liveNotes && (busy || live.notes.length > 0) && <CoachNotes notes={live.notes} />}
+          {sparse && showNotes && <CoachNotes notes={live.notes} />}
         </div>
 
         {!sparse && (
           <aside className="practice-gauges" aria-label="Live feedback">
+            {showNotes && <CoachNotes notes={live.notes} />}
             <Gauge id="gauge-pace" spec={PACE_GAUGE} value={state.wpm} note="over the last 30 s" />
             <Gauge id="gauge-volume" spec={VOLUME_GAUGE} value={state.voice?.loudness_dbfs ?? null} />
             <Gauge id="gauge-variety" spec={VARIETY_GAUGE} value={state.voice?.pitch_variety_st ?? null} />

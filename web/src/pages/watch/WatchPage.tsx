@@ -80,8 +80,8 @@ function LiveWatch({ session }: { session: SessionOut }) {
           The session has ended. <Link to={`/sessions/${session.id}`}>Open its review</Link>.
         </p>
       )}
-      <div className="practice-stage">
-        <div className="practice-video">
+      <div className="watch-stage">
+        <div className="watch-video">
           <RemoteView stream={watch.stream} pose={state.pose}>
             <div className="self-view-top">
               <span className={`live-pill live-${watch.phase === "live" ? "live" : "idle"}`}>
@@ -93,24 +93,25 @@ function LiveWatch({ session }: { session: SessionOut }) {
             <NudgeBanner nudge={state.nudges.current} />
           </RemoteView>
           <Captions captions={state.captions} />
+          <section className="watch-gauges" aria-label="Live feedback">
+            <Gauge id="gauge-pace" spec={PACE_GAUGE} value={state.wpm} note="over the last 30 s" />
+            <Gauge id="gauge-volume" spec={VOLUME_GAUGE} value={state.voice?.loudness_dbfs ?? null} />
+            <Gauge id="gauge-variety" spec={VARIETY_GAUGE} value={state.voice?.pitch_variety_st ?? null} />
+            <Gauge id="gauge-pause" spec={PAUSE_GAUGE} value={state.voice ? (state.voice.pause_s ?? 0) : null} />
+            <FillerCounter count={state.fillerCount} minutes={state.mediaTime / 60} last={state.lastFiller} />
+          </section>
         </div>
-        <aside className="practice-gauges" aria-label="Live feedback">
-          <Gauge id="gauge-pace" spec={PACE_GAUGE} value={state.wpm} note="over the last 30 s" />
-          <Gauge id="gauge-volume" spec={VOLUME_GAUGE} value={state.voice?.loudness_dbfs ?? null} />
-          <Gauge id="gauge-variety" spec={VARIETY_GAUGE} value={state.voice?.pitch_variety_st ?? null} />
-          <Gauge id="gauge-pause" spec={PAUSE_GAUGE} value={state.voice ? (state.voice.pause_s ?? 0) : null} />
-          <FillerCounter count={state.fillerCount} minutes={state.mediaTime / 60} last={state.lastFiller} />
+        <aside className="watch-notes card" aria-label="Notes">
+          <NoteBox
+            now={watch.now}
+            busy={create.isPending}
+            disabledReason={session.access === "view" ? VIEW_ONLY : null}
+            onNote={(note) => create.mutate(note)}
+          />
+          {create.error && <ErrorBanner title="Sending the note" error={create.error} onDismiss={() => create.reset()} />}
+          <h2 className="card-title watch-notes-title">Notes so far</h2>
+          <NotesList notes={listed} label="Notes so far" />
         </aside>
-      </div>
-      <div className="watch-notes card">
-        <NoteBox
-          now={watch.now}
-          busy={create.isPending}
-          disabledReason={session.access === "view" ? VIEW_ONLY : null}
-          onNote={(note) => create.mutate(note)}
-        />
-        {create.error && <ErrorBanner title="Sending the note" error={create.error} onDismiss={() => create.reset()} />}
-        <NotesList notes={listed} />
       </div>
     </div>
   );

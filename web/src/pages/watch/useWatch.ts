@@ -46,7 +46,10 @@ export function useWatch(whepUrl: string | null): Watch {
         if (!current) return;
         if (message.type !== "session") heard(message.t_s);
         dispatch({ kind: "message", message, now: performance.now() });
-        if (message.type === "session" && message.state === "ended") setPhase("ended");
+        if (message.type === "session" && message.state === "ended") {
+          setPhase("ended");
+          void viewer.stop({ notify: false }); // the server ended the session and every viewing with it
+        }
       },
       onNote: (note) => current && setLiveNotes((notes) => (notes.some((n) => n.id === note.id) ? notes : [...notes, note])),
     });
