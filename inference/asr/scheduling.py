@@ -19,6 +19,13 @@ passes taking ``p`` seconds on average, each session's interim step is at least 
 interim passes fill at most ``utilisation`` of the worker and finals always find room. Final passes are never
 thinned out.
 
+Batching (``max_batch`` > 1): when a slot frees, :meth:`PassScheduler.pick_batch` takes the pass :meth:`pick`
+would take and, behind it in the same order, other waiting passes up to ``max_batch`` whose encoder windows are
+alike (the shortest at least ``batch_min_fill`` of the longest: windows are padded to the batch's longest, so a
+20 s joined final makes a poor partner for 1 s interims). Only passes already waiting join: nothing ever waits
+for a batch to fill, a final least of all. A pass left out keeps its deadline and its rank, so the bounds above
+still hold; each batch serves at least as many passes as a single pick.
+
 ``policy="fifo"`` serves requests in arrival order and ``adaptive=False`` keeps the base step: the previous
 behaviour, for comparison.
 """
@@ -42,6 +49,8 @@ class PassRequest:
     asked_s: float
     deadline_s: float
     seq: int
+    audio_s: float = 0.0
+    """Audio the pass is expected to carry (its window's length decides which passes batch well together)."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +67,11 @@ class SchedulerConfig:
     active_window_s: float = 2.0
     pass_ema: float = 0.2
     initial_pass_s: float = 0.15
+    max_batch: int = 1
+    batch_min_fill: float = 0.6
+    window_min_s: float = 5.0
+    window_pad_s: float = 1.0
+    window_max_s: float = 30.0
 
 
 class PassScheduler:
@@ -75,15 +89,16 @@ class PassScheduler:
     def __len__(self) -> int:
         return len(self._waiting)
 
-    def request(self, key: Hashable, final: bool, now: float) -> None:
-        """``key`` wants a pass (a second request while one waits only upgrades it to final)."""
+    def request(self, key: Hashable, final: bool, now: float, audio_s: float = 0.0) -> None:
+        """``key`` wants a pass of about ``audio_s`` seconds of audio (a second request while one waits only
+        upgrades it to final)."""
         self._last_seen[key] = now
         current = self._waiting.get(key)
         if current is not None:
             if final and not current.final:
                 self.promote(key)
             return
-        self._waiting[key] = self._make(key, final, now, next(self._seq))
+        self._waiting[key] = self._make(key, final, now, next(self._seq), audio_s)
 
     def promote(self, key: Hashable) -> None:
         """A waiting interim pass of ``key`` becomes a final one (a finished utterance arrived meanwhile); its
@@ -91,7 +106,7 @@ class PassScheduler:
         current = self._waiting.get(key)
         if current is None or current.final:
             return
-        final = self._make(key, True, current.asked_s, current.seq)
+        final = self._make(key, True, current.asked_s, current.seq, current.audio_s)
         self._waiting[key] = final if final.deadline_s <= current.deadline_s else current
 
     def cancel(self, key: Hashable) -> None:
@@ -108,11 +123,37 @@ class PassScheduler:
         if not self._waiting:
             return None
         chosen = min(self._waiting.values(), key=lambda r: self._order(r, now))
-        if chosen.final and chosen.deadline_s <= now:
-            self.late_finals += 1
-        del self._waiting[chosen.key]
-        self.served += 1
+        self._take(chosen, now)
         return chosen
+
+    def pick_batch(self, now: float) -> list[PassRequest]:
+        """Remove and return the passes to run next as one batched call: :meth:`pick`'s choice first, then
+        waiting passes with alike windows in the same order, at most ``max_batch`` (empty when none waits)."""
+        head = self.pick(now)
+        if head is None:
+            return []
+        batch = [head]
+        windows = [self.window_s(head.audio_s)]
+        for r in sorted(self._waiting.values(), key=lambda r: self._order(r, now)):
+            if len(batch) >= self.config.max_batch:
+                break
+            window = self.window_s(r.audio_s)
+            if min(*windows, window) >= self.config.batch_min_fill * max(*windows, window):
+                self._take(r, now)
+                batch.append(r)
+                windows.append(window)
+        return batch
+
+    def window_s(self, audio_s: float) -> float:
+        """The encoder window a pass of ``audio_s`` seconds is fitted to."""
+        c = self.config
+        return min(c.window_max_s, max(c.window_min_s, audio_s + c.window_pad_s))
+
+    def _take(self, r: PassRequest, now: float) -> None:
+        if r.final and r.deadline_s <= now:
+            self.late_finals += 1
+        del self._waiting[r.key]
+        self.served += 1
 
     def done(self, key: Hashable, seconds: float, now: float) -> None:
         """A pass of ``key`` took ``seconds`` of worker time (updates the mean pass time)."""
@@ -134,9 +175,9 @@ class PassScheduler:
         spread = max(1, self.active(now)) * self.pass_s / self.config.utilisation
         return min(max(base_s, spread), max(base_s, self.config.max_step_s))
 
-    def _make(self, key: Hashable, final: bool, asked_s: float, seq: int) -> PassRequest:
+    def _make(self, key: Hashable, final: bool, asked_s: float, seq: int, audio_s: float) -> PassRequest:
         slack = self.config.final_deadline_s if final else self.config.interim_deadline_s
-        return PassRequest(key, final, asked_s, asked_s + slack, seq)
+        return PassRequest(key, final, asked_s, asked_s + slack, seq, audio_s)
 
     def _order(self, r: PassRequest, now: float) -> tuple[float, ...]:
         if self.config.policy == "fifo":
