@@ -23,6 +23,7 @@ from inference.speech.fillers_rule import find_fillers, find_lexical_fillers
 from inference.speech.lexicon import load_lexicon
 from inference.speech.types import SAMPLE_RATE, Filler, Word
 from inference.speech.voice_metrics import pitch_stats, volume_stats
+from inference.voice import presence
 from inference.voice.analyzer import VoiceAnalyzer
 from inference.voice.quiet import quiet_stretches
 from inference.voice.types import FRAME_S, Pause, VoiceFrame
@@ -72,20 +73,26 @@ def speech_regions(voice: VoiceTrack) -> list[Interval]:
     """Stretches the VAD calls speech, less those at the recording's own noise floor (steady noise)."""
     if not voice.frames:
         return []
-    t_s, dbfs, is_speech, _f0 = metrics.frames_to_arrays(voice.frames)
+    t_s, dbfs, is_speech, f0 = metrics.frames_to_arrays(voice.frames)
     regions = speech_intervals(is_speech, t_s, fill_gap_s=0.3)
-    floor = quiet_stretches(t_s, dbfs, float(t_s[0]), float(t_s[-1]) + FRAME_S, min_s=0.5)
+    start_s, end_s = float(t_s[0]), float(t_s[-1]) + FRAME_S
+    floor = quiet_stretches(t_s, dbfs, start_s, end_s, min_s=0.5) + presence.voice_absent(t_s, f0, start_s, end_s)
     return coverage.subtract(regions, [(p.start_s, p.end_s) for p in floor])
 
 
 def transcript_holes(words: Sequence[Word], voice: VoiceTrack, fillers: Sequence[Filler] = ()) -> list[Interval]:
-    """Voiced stretches of speech (:func:`speech_regions`) of at least a second that no word or filler lies on."""
+    """Voiced stretches of speech (:func:`speech_regions`) of at least a second that no word or filler lies on,
+    and whose voiced frames are not mostly held tones (music)."""
     covered = [(w.start_s, w.end_s) for w in words] + [(f.start_s, f.end_s) for f in fillers]
     holes = coverage.speech_holes(speech_regions(voice), covered)
     if not holes:
         return []
     t_s, _dbfs, _is_speech, f0 = metrics.frames_to_arrays(voice.frames)
-    return coverage.voiced_holes(holes, t_s, f0)
+    return [
+        (a, b)
+        for a, b in coverage.voiced_holes(holes, t_s, f0)
+        if presence.tonal_ratio(f0, (t_s >= a) & (t_s < b)) <= presence.MAX_TONAL_RATIO
+    ]
 
 
 def recover_dropped_speech(decode: Decode, samples: np.ndarray, words: Sequence[Word], voice: VoiceTrack) -> list[Word]:
@@ -204,7 +211,10 @@ def build_speech_section(
         if b - a >= options.min_pause_s
     ]
     t_s, dbfs, is_speech, f0 = metrics.frames_to_arrays(voice.frames)
-    quiet = quiet_stretches(t_s, dbfs, talk_start, talk_end, options.min_pause_s)
+    quiet = quiet_stretches(t_s, dbfs, talk_start, talk_end, options.min_pause_s) + presence.without_words(
+        presence.voice_absent(t_s, f0, talk_start, talk_end, options.min_pause_s),
+        [(w.start_s, w.end_s) for w in sounds],
+    )
     pauses = merge_pauses(voice.silences, gaps, talk_start, talk_end, options.min_pause_s, quiet)
     volume = volume_stats(dbfs, is_speech) if len(voice.frames) else None
     pitch = pitch_stats(f0, is_speech) if len(voice.frames) else None
