@@ -30,7 +30,8 @@ class MediaConfig:
     ``speech_schedule="deadline"``: all sessions' passes take turns on the speech worker through one
     :class:`~media.asr_service.AsrService` (``"direct"``: each session calls the worker on its own), with the
     interim step growing with the sessions speaking when ``speech_adaptive_interim``; the speech worker runs
-    ``speech_worker_nice`` steps below normal CPU priority.
+    ``speech_worker_nice`` steps below normal CPU priority. Passes of up to ``speech_batch_max`` sessions waiting
+    at once run as one batched Whisper call on the worker (1: one call per pass).
     """
 
     ice_servers: tuple[IceServer, ...] = ()
@@ -51,6 +52,7 @@ class MediaConfig:
     speech_schedule: str = "deadline"
     speech_adaptive_interim: bool = True
     speech_worker_nice: int = 10
+    speech_batch_max: int = 4
     voice_min_pause_s: float = 0.5
     no_media_timeout_s: float = 10.0
     max_duration_s: float = 3600.0

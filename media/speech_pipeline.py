@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import time
 from collections import deque
@@ -51,7 +52,8 @@ class SpeechPipeline:
 
     When ``transcribe`` belongs to workers with a shared :class:`~media.asr_service.AsrService` (or ``service`` is
     given), every pass first waits for its turn among all sessions and is built when the turn comes, and the
-    interim step is the service's (longer while more sessions speak).
+    interim step is the service's (longer while more sessions speak). The pass runs through the transcribe
+    function the turn yields: this session's own, or that of a batch of several sessions' passes run as one call.
     """
 
     def __init__(
@@ -96,21 +98,29 @@ class SpeechPipeline:
                     self._ready.clear()
                     await self._ready.wait()
                     continue
-                async with self._turn(final=bool(self._finished)):
-                    await self._pass(voice)
+                async with self._turn(bool(self._finished), self._expected_audio_s(voice)) as transcribe:
+                    await self._pass(voice, transcribe)
         finally:
             if self._service is not None:
                 self._service.forget(self)
 
     @contextlib.asynccontextmanager
-    async def _turn(self, final: bool) -> AsyncIterator[None]:
+    async def _turn(self, final: bool, audio_s: float) -> AsyncIterator[Transcribe]:
         if self._service is None:
-            yield
+            yield self._transcribe
             return
-        async with self._service.turn(self, final):
-            yield
+        async with self._service.turn(self, final, self._transcribe, audio_s) as transcribe:
+            yield transcribe
 
-    async def _pass(self, voice: UtteranceSource) -> None:
+    def _expected_audio_s(self, voice: UtteranceSource) -> float:
+        """About how much audio the next pass carries (which passes of other sessions it batches well with)."""
+        if not self._finished:
+            return voice.open_utterance_s
+        join_max_s = self._config.speech_join_max_s
+        count = batch_size(self._finished, join_max_s) if join_max_s else 1
+        return backlog_seconds(list(itertools.islice(self._finished, count)))
+
+    async def _pass(self, voice: UtteranceSource, transcribe: Transcribe) -> None:
         """One pass, built now: the oldest finished utterance, else the open one with its newest audio."""
         self._publish_heard_finals()
         job = self._next_job(voice)
@@ -118,12 +128,12 @@ class SpeechPipeline:
             return
         utterances, final = job
         if len(utterances) > 1:
-            await self._joined_pass(utterances)
+            await self._joined_pass(utterances, transcribe)
             return
         utterance = utterances[0]
         started = time.monotonic()
         try:
-            words = await self._transcribe(utterance)
+            words = await transcribe(utterance)
         except Exception:
             self._stats.speech_errors += 1
             if self._stats.speech_errors == 1:
@@ -136,12 +146,12 @@ class SpeechPipeline:
             self._stats.interim_transcripts += 1
             self._publish(utterance, self._stream.interim(utterance.start_s, words, utterance.end_s))
 
-    async def _joined_pass(self, utterances: list[Utterance]) -> None:
+    async def _joined_pass(self, utterances: list[Utterance], transcribe: Transcribe) -> None:
         """One final pass over several finished utterances, each one's words published as its own final."""
         joined = join_utterances(utterances)
         started = time.monotonic()
         try:
-            words = await self._transcribe(joined.utterance)
+            words = await transcribe(joined.utterance)
         except Exception:
             self._stats.speech_errors += 1
             if self._stats.speech_errors == 1:

@@ -116,6 +116,15 @@ def speech_worker_transcribe(utterance: Utterance) -> list[Word]:
     return _speech.transcribe(utterance)
 
 
+def speech_worker_transcribe_batch(utterances: list[Utterance]) -> list[list[Word]]:
+    """Words of each utterance, in one batched call when the worker's analyser has ``transcribe_batch`` (else one
+    call each)."""
+    if _speech is None:
+        raise RuntimeError("speech worker not initialised")
+    batch: Callable[[list[Utterance]], list[list[Word]]] | None = getattr(_speech, "transcribe_batch", None)
+    return batch(utterances) if batch is not None else [_speech.transcribe(u) for u in utterances]
+
+
 class MediaWorkers:
     """Owns the worker pools; create one per app and pass it to every session.
 
@@ -160,7 +169,9 @@ class MediaWorkers:
             self.speech = self._speech_builder()
         self.asr: AsrService | None = None
         if self.speech is not None and config.speech_schedule == "deadline":
-            self.asr = AsrService(config.speech_workers, SchedulerConfig(adaptive=config.speech_adaptive_interim))
+            scheduling = SchedulerConfig(adaptive=config.speech_adaptive_interim, max_batch=config.speech_batch_max)
+            batch = self.transcribe_batch if config.speech_batch_max > 1 else None
+            self.asr = AsrService(config.speech_workers, scheduling, transcribe_batch=batch)
 
     @property
     def pose_enabled(self) -> bool:
@@ -236,15 +247,23 @@ class MediaWorkers:
 
     async def transcribe(self, utterance: Utterance) -> list[Word]:
         """Words of one utterance from the speech worker."""
+        words: list[Word] = await self._speech_call(speech_worker_transcribe, utterance)
+        return words
+
+    async def transcribe_batch(self, utterances: list[Utterance]) -> list[list[Word]]:
+        """Words of each of several utterances (of different sessions) from one batched speech worker call."""
+        words: list[list[Word]] = await self._speech_call(speech_worker_transcribe_batch, utterances)
+        return words
+
+    async def _speech_call(self, fn: Callable[..., Any], *args: Any) -> Any:
         pool = self.speech
         assert pool is not None
         try:
-            words: list[Word] = await self._call(pool, speech_worker_transcribe, utterance)
+            return await self._call(pool, fn, *args)
         except BrokenProcessPool:
             if self.speech is pool:
                 self.speech = self._replace(pool, self._speech_builder) or pool
             raise
-        return words
 
     async def tensorflow_loaded_in_pose_worker(self) -> bool:
         """Diagnostic for tests: whether any pose worker loaded TensorFlow."""
@@ -252,7 +271,9 @@ class MediaWorkers:
         return any(loaded)
 
     def shutdown(self) -> None:
-        """Stop the worker processes (cancelling queued work)."""
+        """Stop the worker processes (cancelling queued work) and the ASR service's batched calls."""
+        if self.asr is not None:
+            self.asr.close()
         for ex in [*self._pose_pools, self.speech]:
             if ex is not None:
                 ex.shutdown(wait=True, cancel_futures=True)

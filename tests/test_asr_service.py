@@ -135,3 +135,133 @@ def counted(
             running[0] -= 1
 
     return call
+
+
+class FakeBatch:
+    """A batched worker call: one word per utterance naming its start; can be held back or fail."""
+
+    def __init__(self, service: AsrService | None = None) -> None:
+        self.calls: list[list[float]] = []
+        self.busy_during: list[int] = []
+        self.gate = asyncio.Event()
+        self.gate.set()
+        self.started = asyncio.Event()
+        self.error: Exception | None = None
+        self.service = service
+
+    async def __call__(self, utterances: list[Utterance]) -> list[list[Word]]:
+        self.calls.append([u.start_s for u in utterances])
+        if self.service is not None:
+            self.busy_during.append(self.service.busy)
+        self.started.set()
+        await self.gate.wait()
+        if self.error is not None:
+            raise self.error
+        return [[Word(f"w{u.start_s:g}", u.start_s, u.end_s)] for u in utterances]
+
+
+async def alone(utt: Utterance) -> list[Word]:
+    return [Word("alone", utt.start_s, utt.end_s)]
+
+
+def batching_service(max_batch: int = 4) -> tuple[AsrService, FakeBatch]:
+    fake = FakeBatch()
+    service = AsrService(1, SchedulerConfig(max_batch=max_batch, adaptive=False), transcribe_batch=fake)
+    fake.service = service
+    return service, fake
+
+
+async def hold_slot(service: AsrService) -> tuple[asyncio.Task[None], asyncio.Event]:
+    """A turn that keeps the only slot until the event returned is set (so that others queue up behind it)."""
+    release, entered = asyncio.Event(), asyncio.Event()
+
+    async def holder() -> None:
+        async with service.turn("holder", False, alone):
+            entered.set()
+            await release.wait()
+
+    task = asyncio.create_task(holder())
+    await asyncio.wait_for(entered.wait(), 2.0)
+    return task, release
+
+
+async def one_pass(service: AsrService, key: str, start_s: float | None) -> list[Word]:
+    """``key``'s turn; it hands in a pass starting at ``start_s`` (none when ``None``)."""
+    async with service.turn(key, False, alone, audio_s=1.0) as transcribe:
+        if start_s is None:
+            return []
+        return await transcribe(utterance(start_s, 1.0))
+
+
+async def test_passes_of_sessions_waiting_together_run_as_one_batched_call_each_with_its_own_words() -> None:
+    service, fake = batching_service()
+    holder, release = await hold_slot(service)
+    waiting = [asyncio.create_task(one_pass(service, k, float(i))) for i, k in enumerate("abc")]
+    await asyncio.sleep(0)
+    assert fake.calls == []
+    release.set()
+    words = await asyncio.wait_for(asyncio.gather(*waiting), 2.0)
+    await holder
+    assert [[w.text for w in ws] for ws in words] == [["w0"], ["w1"], ["w2"]]
+    assert fake.calls == [[0.0, 1.0, 2.0]] and fake.busy_during == [1]  # one call, holding one slot
+    assert (service.batched_calls, service.batched_passes, service.busy) == (1, 3, 0)
+
+
+async def test_a_member_without_a_pass_or_cancelled_does_not_hold_the_batch_back() -> None:
+    service, fake = batching_service()
+    holder, release = await hold_slot(service)
+    fake.gate.clear()
+    a = asyncio.create_task(one_pass(service, "a", 0.0))
+    b = asyncio.create_task(one_pass(service, "b", None))  # nothing due when its turn comes
+    c = asyncio.create_task(one_pass(service, "c", 2.0))
+    await asyncio.sleep(0)
+    release.set()
+    await asyncio.wait_for(fake.started.wait(), 2.0)
+    assert fake.calls == [[0.0, 2.0]]
+    c.cancel()  # its session ends while the batch runs: only its own words are lost
+    fake.gate.set()
+    assert [w.text for w in await asyncio.wait_for(a, 2.0)] == ["w0"]
+    assert await b == []
+    await asyncio.gather(c, holder, return_exceptions=True)
+    assert service.busy == 0 and len(service.scheduler) == 0
+    assert [w.text for w in await asyncio.wait_for(one_pass(service, "d", 5.0), 2.0)] == ["alone"]
+
+
+async def test_a_lone_turn_runs_its_own_transcribe_and_a_failing_batch_fails_each_member() -> None:
+    service, fake = batching_service()
+    assert [w.text for w in await one_pass(service, "a", 0.0)] == ["alone"] and fake.calls == []
+    holder, release = await hold_slot(service)
+    fake.error = RuntimeError("worker died")
+    waiting = [asyncio.create_task(one_pass(service, k, float(i))) for i, k in enumerate("ab")]
+    await asyncio.sleep(0)
+    release.set()
+    results = await asyncio.wait_for(asyncio.gather(*waiting, return_exceptions=True), 2.0)
+    await holder
+    assert [str(r) for r in results] == ["worker died", "worker died"]
+    assert service.busy == 0
+
+
+async def test_closing_the_service_fails_a_running_batch_with_an_error_not_a_cancellation() -> None:
+    service, fake = batching_service()
+    holder, release = await hold_slot(service)
+    fake.gate.clear()
+    waiting = [asyncio.create_task(one_pass(service, k, float(i))) for i, k in enumerate("ab")]
+    await asyncio.sleep(0)
+    release.set()
+    await asyncio.wait_for(fake.started.wait(), 2.0)
+    service.close()
+    results = await asyncio.wait_for(asyncio.gather(*waiting, return_exceptions=True), 2.0)
+    await holder
+    assert all(isinstance(r, RuntimeError) for r in results) and service.busy == 0
+
+
+async def test_max_batch_bounds_the_batch_and_the_rest_runs_next() -> None:
+    service, fake = batching_service(max_batch=2)
+    holder, release = await hold_slot(service)
+    waiting = [asyncio.create_task(one_pass(service, k, float(i))) for i, k in enumerate("abcde")]
+    await asyncio.sleep(0)
+    release.set()
+    await asyncio.wait_for(asyncio.gather(*waiting), 2.0)
+    await holder
+    assert [len(c) for c in fake.calls] == [2, 2]  # the fifth ran alone, through its own transcribe
+    assert sorted(t for c in fake.calls for t in c) == [0.0, 1.0, 2.0, 3.0]

@@ -159,6 +159,14 @@ class WhisperSpeechAnalyzer:
             return self.transcribe_samples(utterance.samples, offset_s=utterance.start_s)
         return words
 
+    def transcribe_batch(self, utterances: Sequence[Utterance]) -> list[list[Word]]:
+        """Words of each of several live utterances (e.g. of different sessions) from one batched encode and
+        decode, windows padded to the longest, with the guards of :meth:`transcribe` (see
+        :mod:`inference.asr.batch`)."""
+        from inference.asr.batch import transcribe_batch
+
+        return transcribe_batch(self, utterances)
+
     def transcribe_samples(
         self,
         samples: np.ndarray,
