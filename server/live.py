@@ -44,6 +44,7 @@ def media_config(settings: Settings) -> MediaConfig:
         pose_workers=settings.workers,
         no_media_timeout_s=settings.no_media_timeout_s,
         speech_interim_step_s=settings.live_asr_interim_s,
+        speech_batch_max=settings.live_asr_batch_max,
         max_duration_s=settings.session_max_s,
         recordings_dir=recordings_dir(settings.data_dir),
         recording_caps=RecordingCaps(max_bytes=settings.max_recording_bytes, max_kbps=settings.max_recording_kbps),

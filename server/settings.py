@@ -147,6 +147,13 @@ class Settings(BaseSettings):
         description="Transcribe the utterance still being spoken again after this much more audio (0: only "
         "finished utterances; words then arrive seconds later, with less CPU).",
     )
+    live_asr_batch_max: int = Field(
+        4,
+        ge=1,
+        le=32,
+        description="Whisper passes of up to this many live sessions waiting at once run as one batched call "
+        "(1: one call per pass).",
+    )
     workers: int = Field(2, description="Pose worker processes; each live stream sticks to one of them.")
     preload_models: bool = Field(True, description="Start inference workers and load models at start-up.")
     cors_origin: str = Field(
