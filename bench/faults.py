@@ -42,7 +42,17 @@ from typing import Any
 import av
 import requests
 
-from bench.reliability_support import Server, account, alive, cmdline, free_port, in_netns, loadavg
+from bench.reliability_support import (
+    Server,
+    account,
+    add_server_env,
+    alive,
+    cmdline,
+    free_port,
+    in_netns,
+    loadavg,
+    server_env,
+)
 
 FAKE_ANALYZER = "tests.jobs_support:fake_analyze"
 REAL_ANALYZER = "server.analysis.job:analyze_recording"
@@ -90,6 +100,7 @@ class LiveRun:
         self.session: dict[str, Any] = {}
         self.location = ""
         self.publisher: Any = None
+        self.states: list[str] = []
 
     async def start(self, work: Path) -> None:
         from bench.capacity import PublisherProcess
@@ -124,6 +135,8 @@ class LiveRun:
         while time.monotonic() < deadline:
             with contextlib.suppress(requests.RequestException, ValueError):
                 state = (await call("GET", self.url, headers=self.auth)).json()["state"]
+                if not self.states or self.states[-1] != state:
+                    self.states.append(state)
                 if state in states:
                     return state
             await asyncio.sleep(0.5)
@@ -152,17 +165,20 @@ async def kill_worker(server: Server, library: str, without: str) -> tuple[float
     return time.monotonic(), pid
 
 
-async def scenario_workers(work: Path, seconds: float) -> dict[str, Any]:
-    server = Server(work / "workers", {"PODIUM_JOBS_ANALYZER": FAKE_ANALYZER, "PODIUM_NO_MEDIA_TIMEOUT_S": "30"})
+async def scenario_workers(work: Path, seconds: float, kills: Sequence[str], env: dict[str, str]) -> dict[str, Any]:
+    base_env = {"PODIUM_JOBS_ANALYZER": FAKE_ANALYZER, "PODIUM_NO_MEDIA_TIMEOUT_S": "30"}
+    server = Server(work / "workers", {**base_env, **env})
     await asyncio.to_thread(server.start)
     try:
         auth = await asyncio.to_thread(account, server.base, "workers@example.com")
         run = LiveRun(server, auth, seconds)
         await run.start(work)
         await asyncio.sleep(seconds * 0.3)
-        pose_at, pose_pid = await kill_worker(server, "mediapipe", "ctranslate2")
+        pose_at, pose_pid = await kill_worker(server, "mediapipe", "ctranslate2") if "pose" in kills else (0, None)
         await asyncio.sleep(seconds * 0.3)
-        speech_at, speech_pid = await kill_worker(server, "ctranslate2", "mediapipe")
+        speech_at, speech_pid = (0.0, None)
+        if "speech" in kills:
+            speech_at, speech_pid = await kill_worker(server, "ctranslate2", "mediapipe")
         messages = await run.finish()
         state = await run.wait_state(("analyzed", "failed"), 120)
         recording = await run.recording(work)
@@ -199,11 +215,10 @@ async def scenario_server(work: Path, seconds: float) -> dict[str, Any]:
         state = await run.wait_state(("analyzed", "failed"), 600)
         recording = await run.recording(work)
         report = await call("GET", run.url + "/report", headers=auth)
-        session = (await call("GET", run.url, headers=auth)).json()
         return {
             "killed_after_s": round(seconds * 0.5, 1),
             "state_after_restart": state,
-            "end_reason": session.get("end_reason"),
+            "states_after_restart": run.states,
             "restart_to_analyzed_s": round(time.monotonic() - started, 1),
             "recording": recording,
             "report_status": report.status_code,
@@ -443,7 +458,7 @@ async def run_all(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     report: dict[str, Any] = {"load_start": loadavg()}
     wanted = args.only.split(",")
     runners: dict[str, Callable[[], Any]] = {
-        "workers": lambda: scenario_workers(work, args.seconds),
+        "workers": lambda: scenario_workers(work, args.seconds, args.kills.split(","), server_env(args.server_env)),
         "server": lambda: scenario_server(work, args.seconds),
         "analysis": lambda: scenario_analysis(work, args.seconds),
         "redis": lambda: asyncio.to_thread(scenario_redis, work, args.down),
@@ -467,7 +482,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--only", default=",".join(SCENARIOS))
     parser.add_argument("--seconds", type=float, default=24.0, help="speech per live session")
     parser.add_argument("--down", type=float, default=5.0, help="seconds Redis/PostgreSQL stay down")
+    parser.add_argument("--kills", default="pose,speech", help="workers scenario: which workers to kill")
     parser.add_argument("--json", type=Path, default=None)
+    add_server_env(parser)
     args = parser.parse_args(argv)
     in_netns("bench.faults", list(argv) if argv is not None else __import__("sys").argv[1:])
     work = Path(tempfile.mkdtemp(prefix="podium-faults-"))

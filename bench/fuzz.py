@@ -16,8 +16,9 @@ Counts every 5xx, transport error and server crash (the process exiting, or a re
     python -m bench.fuzz [--openapi 2000] [--sdp 10000] [--tus 2000] [--media 1000] [--analyzer real|probe]
                          [--json out.json]
 
-``--analyzer probe`` runs the upload's analysis job with the probe-only analyser of the tests (fast); ``real``
-(default) with the full analysis (Whisper, pose), so each accepted file costs seconds.
+``--analyzer`` picks what the analysis job of an accepted upload runs: ``real`` (default) the full analysis
+(Whisper, pose: seconds per file), ``decode`` the analysis' decoders on every audio sample and 5 video frames/s
+without the models, ``probe`` the probe-only analyser of the tests (fastest).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,7 +45,11 @@ from hypothesis import strategies as st
 from bench.reliability_support import Server, Tally, account, loadavg
 
 TIMEOUT_S = 20.0
-PROBE_ANALYZER = "tests.jobs_support:fake_analyze"
+ANALYZERS = {
+    "real": "server.analysis.job:analyze_recording",
+    "decode": "bench.fuzz:decode_analyze",
+    "probe": "tests.jobs_support:fake_analyze",
+}
 TUS = {"Tus-Resumable": "1.0.0"}
 SDP_TEMPLATE = [
     "v=0",
@@ -352,6 +358,30 @@ def fuzz_tus(server: Server, total: int, seed: int = 0) -> Tally:
 # ---- mutated media through upload and analysis ----
 
 
+def decode_analyze(
+    path: Path, models_dir: Path, options: dict[str, Any], progress: Callable[[str, float], None]
+) -> dict:  # type: ignore[type-arg]
+    """An analyser for ``--analyzer decode``: probes the file and decodes all of its audio and its video at 5 fps
+    with the analysis' own decoders (``media.offline.decode``), without the models, and returns a tiny report."""
+    from media.offline.decode import iter_audio, iter_video_frames, probe
+
+    info = probe(path)
+    for _ in iter_audio(info):
+        pass
+    progress("decode audio", 0.5)
+    for _ in iter_video_frames(info, fps=5.0):
+        pass
+    progress("decode video", 1.0)
+    return {
+        "schema_version": 1,
+        "duration_s": round(info.duration_s, 3),
+        "has_audio": info.has_audio,
+        "speech": None,
+        "body": None,
+        "warnings": [],
+    }
+
+
 def base_media(out: Path) -> list[Path]:
     """Real generated media: a WebM (VP8 + Opus speech), an MP4 (H.264 + AAC) and a WAV, 2 s each."""
     from media.offline.encode import write_audio
@@ -475,20 +505,23 @@ def wait_jobs(
             time.sleep(0.5)
 
 
-def fuzz_media(server: Server, total: int, work: Path, batch: int, job_limit_s: float, seed: int = 0) -> dict[str, Any]:
+def fuzz_media(
+    server: Server, total: int, work: Path, batch: int, job_limit_s: float, seed: int = 0, parallel: int = 1
+) -> dict[str, Any]:
     tally = Tally()
     auth = account(server.base, f"media-{uuid.uuid4().hex[:8]}@example.com")
     bases = [(p.name, p.read_bytes()) for p in base_media(work)]
     rng = np.random.default_rng(seed)
     outcomes: list[FileOutcome] = []
     for start in range(0, total, batch):
-        chunk = []
+        chunk, files = [], []
         for i in range(start, min(total, start + batch)):
             name, data = bases[i % len(bases)]
             mutated, kind = mutate(data, rng)
-            outcome = FileOutcome(f"{i}-{name}", kind)
-            upload(tally, server.base, auth, mutated, outcome.name, outcome)
-            chunk.append(outcome)
+            chunk.append(FileOutcome(f"{i}-{name}", kind))
+            files.append(mutated)
+        with ThreadPoolExecutor(parallel) as pool:
+            list(pool.map(lambda o, d: upload(tally, server.base, auth, d, o.name, o), chunk, files))
         wait_jobs(tally, server, auth, chunk, job_limit_s)
         outcomes += chunk
         if not server.check_alive():
@@ -505,24 +538,35 @@ def fuzz_media(server: Server, total: int, work: Path, batch: int, job_limit_s: 
     return {"files": len(outcomes), "verdicts": verdicts, "reasons": codes, "bad": bad[:20], **tally.summary()}
 
 
+def sdp_section(server: Server, total: int, seed: int) -> dict[str, Any]:
+    sdp, answered = fuzz_sdp(server, total, seed)
+    return {**sdp.summary(), "answered_201": answered}
+
+
 def run_all(args: argparse.Namespace) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="podium-fuzz-"))
-    analyzer = PROBE_ANALYZER if args.analyzer == "probe" else "server.analysis.job:analyze_recording"
+    analyzer = ANALYZERS[args.analyzer]
     env = {"PODIUM_PRELOAD_MODELS": "false", "PODIUM_LIVE_ASR": "false", "PODIUM_JOBS_ANALYZER": analyzer}
     server = Server(work / "server", env)
     report: dict[str, Any] = {"load_start": loadavg(), "analyzer": args.analyzer}
     server.start()
     try:
         t0 = time.monotonic()
-        if args.sdp:
-            sdp, answered = fuzz_sdp(server, args.sdp, args.seed)
-            report["sdp"] = {**sdp.summary(), "answered_201": answered}
-        if args.tus:
-            report["tus"] = fuzz_tus(server, args.tus, args.seed).summary()
-        if args.media:
-            report["media"] = fuzz_media(server, args.media, work, args.batch, args.job_limit, args.seed)
-        if args.openapi:
-            report["openapi"] = fuzz_openapi(server, args.openapi, None, args.seed).summary()
+        sections: list[tuple[str, Callable[[], dict[str, Any]]]] = [
+            ("sdp", lambda: sdp_section(server, args.sdp, args.seed)),
+            ("tus", lambda: fuzz_tus(server, args.tus, args.seed).summary()),
+            ("openapi", lambda: fuzz_openapi(server, args.openapi, None, args.seed).summary()),
+            (
+                "media",
+                lambda: fuzz_media(server, args.media, work, args.batch, args.job_limit, args.seed, args.parallel),
+            ),
+        ]
+        for name, section in sections:
+            if getattr(args, name):
+                started = time.monotonic()
+                report[name] = {**section(), "seconds": round(time.monotonic() - started, 1)}
+                if args.json is not None:
+                    args.json.write_text(json.dumps(report, indent=1))
         report["elapsed_s"] = round(time.monotonic() - t0, 1)
         report["server_alive"] = server.check_alive()
     finally:
@@ -539,7 +583,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--sdp", type=int, default=10000, help="generated SDP offers")
     parser.add_argument("--tus", type=int, default=2000, help="generated tus requests")
     parser.add_argument("--media", type=int, default=1000, help="mutated media files")
-    parser.add_argument("--analyzer", choices=["real", "probe"], default="real")
+    parser.add_argument("--analyzer", choices=sorted(ANALYZERS), default="real")
+    parser.add_argument("--parallel", type=int, default=1, help="uploads in flight at once")
     parser.add_argument("--batch", type=int, default=20, help="files uploaded before waiting for their jobs")
     parser.add_argument("--job-limit", type=float, default=600.0, help="seconds to wait for one batch's jobs")
     parser.add_argument("--seed", type=int, default=0)

@@ -33,9 +33,16 @@ import aiohttp
 import numpy as np
 
 from bench.faults import FAKE_ANALYZER, call
-from bench.reliability_support import PASSWORD, Server, account, in_netns, loadavg, pct
-
-BASELINE_S = 15.0
+from bench.reliability_support import (
+    PASSWORD,
+    Server,
+    account,
+    add_server_env,
+    in_netns,
+    loadavg,
+    pct,
+    server_env,
+)
 
 
 @dataclasses.dataclass
@@ -166,7 +173,9 @@ async def accounts(base: str, n: int, prefix: str) -> list[dict[str, str]]:
 
 
 async def load(args: argparse.Namespace, work: Path) -> dict[str, Any]:
-    server = Server(work / "server", {"PODIUM_JOBS_ANALYZER": FAKE_ANALYZER, "PODIUM_NO_MEDIA_TIMEOUT_S": "30"})
+    env = {"PODIUM_JOBS_ANALYZER": FAKE_ANALYZER, "PODIUM_NO_MEDIA_TIMEOUT_S": "30", **server_env(args.server_env)}
+    server = Server(work / "server", env)
+    baseline = args.baseline
     report: dict[str, Any] = {"users": args.users, "uploads": args.uploads, "seconds": args.seconds}
     report["load_start"] = loadavg()
     await asyncio.to_thread(server.start)
@@ -174,8 +183,8 @@ async def load(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         users = await accounts(server.base, args.users, "user")
         uploaders = await accounts(server.base, args.uploads, "uploader")
         data = await asyncio.to_thread(upload_file, work / "talk.webm")
-        pub = await live_session(server, BASELINE_S + args.seconds + 10, work)
-        await asyncio.sleep(BASELINE_S)
+        pub = await live_session(server, baseline + args.seconds + 10, work)
+        await asyncio.sleep(baseline)
         api, ups = Stats(), Stats()
         start = time.monotonic()
         until = start + args.seconds
@@ -186,10 +195,10 @@ async def load(args: argparse.Namespace, work: Path) -> dict[str, Any]:
                 *(uploader(http, server.base, auth, data, ups, until) for auth in uploaders),
             )
         end = time.monotonic()
-        result = await pub.result(BASELINE_S + args.seconds + 120)
+        result = await pub.result(baseline + args.seconds + 120)
         await pub.stop()
         during = voice_latencies(result, start, end)
-        before = voice_latencies(result, start - BASELINE_S + 3, start)
+        before = voice_latencies(result, start - baseline * 0.8, start)
         report["api"] = api.summary()
         report["uploads_done"] = {**ups.summary(), "completed": ups.codes.get(204, 0)}
         report["voice_p95_ms_during_load"] = None if not during else round(float(pct(during, 95) or 0) * 1000)
@@ -210,7 +219,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--uploads", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=120.0)
+    parser.add_argument("--baseline", type=float, default=15.0, help="seconds of the live session before the load")
     parser.add_argument("--json", type=Path, default=None)
+    add_server_env(parser)
     args = parser.parse_args(argv)
     in_netns("bench.load", list(argv) if argv is not None else sys.argv[1:])
     work = Path(tempfile.mkdtemp(prefix="podium-load-"))

@@ -7,6 +7,7 @@ and the network-namespace re-exec the WebRTC scripts use (as ``bench.capacity`` 
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import signal
@@ -186,6 +187,17 @@ class Server:
         except OSError:
             return []
         return [line for line in text.splitlines() if "unhandled error on" in line]
+
+
+def add_server_env(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--server-env", action="append", default=[], metavar="PODIUM_X=V", help="extra server setting (repeatable)"
+    )
+
+
+def server_env(items: Sequence[str]) -> dict[str, str]:
+    """``--server-env`` values as a dict (``PODIUM_LIVE_ASR=false`` …)."""
+    return dict(item.split("=", 1) for item in items)
 
 
 def account(base: str, email: str, password: str = PASSWORD) -> dict[str, str]:

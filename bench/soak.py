@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from bench.faults import FAKE_ANALYZER, call, playable_s
-from bench.reliability_support import Server, account, in_netns, loadavg, pct
+from bench.reliability_support import Server, account, add_server_env, in_netns, loadavg, pct, server_env
 
 SAMPLE_EVERY_S = 10.0
 
@@ -103,7 +103,8 @@ def growth(samples: Sequence[tuple[float, float, float]], index: int, from_s: fl
 
 async def soak(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     seconds = args.minutes * 60
-    server = Server(work / "server", {"PODIUM_JOBS_ANALYZER": FAKE_ANALYZER, "PODIUM_NO_MEDIA_TIMEOUT_S": "30"})
+    env = {"PODIUM_JOBS_ANALYZER": FAKE_ANALYZER, "PODIUM_NO_MEDIA_TIMEOUT_S": "30", **server_env(args.server_env)}
+    server = Server(work / "server", env)
     report: dict[str, Any] = {"sessions": args.sessions, "minutes": args.minutes, "load_start": loadavg()}
     await asyncio.to_thread(server.start)
     try:
@@ -166,6 +167,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--sessions", type=int, default=4)
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--json", type=Path, default=None)
+    add_server_env(parser)
     args = parser.parse_args(argv)
     in_netns("bench.soak", list(argv) if argv is not None else sys.argv[1:])
     work = Path(tempfile.mkdtemp(prefix="podium-soak-"))
