@@ -26,7 +26,9 @@ Pipelines (``--modes``, side by side in one run):
 * ``current``: today's defaults;
 * ``baseline``: the previous pipeline by settings: one shared 10 messages/s feedback budget, every session's
   Whisper passes sent to the speech worker first come first served at a fixed 0.3 s interim cadence, the
-  speech worker at normal CPU priority.
+  speech worker at normal CPU priority;
+* ``unbatched``: today's defaults but one Whisper call per pass (``speech_batch_max=1``: no batching of several
+  sessions' passes into one call).
 
 Usage::
 
@@ -68,7 +70,7 @@ from bench.live_speech import (
 )
 
 STAGES = ("arrival", "analysis", "queue", "send")
-MODES = ("baseline", "current")
+MODES = ("baseline", "current", "unbatched")
 
 
 @dataclass
@@ -199,12 +201,19 @@ def mode_config(mode: str, data_dir: Path, models_dir: Path) -> tuple[Any, Any]:
     config = dataclasses.replace(media_config(settings), no_media_timeout_s=30)
     if mode == "baseline":
         config = dataclasses.replace(config, feedback_max_msgs_per_s=10.0, **baseline_speech_settings(config))
+    if mode == "unbatched":
+        config = dataclasses.replace(config, speech_batch_max=1)
     return config, speech_factory(settings)
 
 
 def baseline_speech_settings(config: Any) -> dict[str, Any]:
     """MediaConfig fields that restore the previous live ASR scheduling (those that exist in this version)."""
-    wanted = {"speech_adaptive_interim": False, "speech_schedule": "direct", "speech_worker_nice": 0}
+    wanted = {
+        "speech_adaptive_interim": False,
+        "speech_schedule": "direct",
+        "speech_worker_nice": 0,
+        "speech_batch_max": 1,
+    }
     names = {f.name for f in dataclasses.fields(config)}
     return {k: v for k, v in wanted.items() if k in names}
 

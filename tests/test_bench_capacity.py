@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -51,12 +52,15 @@ def test_the_baseline_is_the_previous_pipeline_by_settings(tmp_path: Path) -> No
         "direct",
         False,
     )
-    assert config.speech_worker_nice == 0
+    assert (config.speech_worker_nice, config.speech_batch_max) == (0, 1)
     assert (current.speech_schedule, current.speech_adaptive_interim, current.speech_worker_nice) == (
         "deadline",
         True,
         10,
     )
+    unbatched, _ = capacity.mode_config("unbatched", tmp_path, REPO / "var" / "models")
+    assert current.speech_batch_max > 1
+    assert unbatched == dataclasses.replace(current, speech_batch_max=1)
 
 
 def _skip_reason() -> str | None:
