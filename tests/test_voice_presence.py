@@ -9,7 +9,14 @@ import pytest
 from inference.speech.types import Word
 from inference.training.noise import NoiseKind
 from inference.training.speech_synth import SynthClip
-from inference.voice.presence import speech_frames, steady_frames, tonal_ratio, voice_absent, without_words
+from inference.voice.presence import (
+    below_talk_level,
+    speech_frames,
+    steady_frames,
+    tonal_ratio,
+    voice_absent,
+    without_words,
+)
 from inference.voice.types import Pause
 from media.offline.speech import analyze_voice, build_speech_section, transcript_holes
 from tests.generators.speech import speech_clip
@@ -42,6 +49,14 @@ def test_a_stretch_without_speech_frames_is_voice_absent() -> None:
     assert without_words([Pause(2.0, 3.5)], [(1.0, 3.3), (3.4, 3.7)]) == [Pause(2.0, 3.5)]
 
 
+def test_a_voiceless_stretch_at_speech_level_is_no_pause() -> None:
+    t = np.arange(200) * 0.03
+    dbfs = np.where((t >= 2.0) & (t < 3.5), -32.0, -20.0)  # a bed 12 dB under voice and bed
+    bed, held = Pause(2.0, 3.5), Pause(4.0, 5.0)  # the second stretch is at the talk's level (a held "ummm")
+    assert below_talk_level([bed, held], t, dbfs, 0.0, 6.0) == [bed]
+    assert below_talk_level([bed], t, dbfs, 10.0, 12.0) == []
+
+
 def _stretched(clip: SynthClip) -> list[Word]:
     """The true words, each word before a pause stretched to the next word (what Whisper does under music)."""
     truth = clip.truth.lexical_words
@@ -54,7 +69,7 @@ def _stretched(clip: SynthClip) -> list[Word]:
     ]
 
 
-@pytest.mark.parametrize(("kind", "snr_db"), [("music", 5.0), ("music", 15.0), ("babble", 10.0)])
+@pytest.mark.parametrize(("kind", "snr_db"), [("music", 5.0), ("music", 15.0), ("babble", 5.0), ("babble", 10.0)])
 def test_pauses_under_a_bed_are_found_though_the_vad_and_the_words_miss_them(kind: NoiseKind, snr_db: float) -> None:
     clip = speech_clip(SCRIPT, snr_db=snr_db, noise_kind=kind, seed=3)
     voice = analyze_voice(clip.samples)

@@ -79,3 +79,29 @@ def without_words(stretches: Sequence[Pause], words: Sequence[tuple[float, float
         if not any(p.start_s <= a and b <= p.end_s for a, b in words):
             kept.append(p)
     return kept
+
+
+def below_talk_level(
+    stretches: Sequence[Pause],
+    t_s: np.ndarray,
+    dbfs: np.ndarray,
+    start_s: float,
+    end_s: float,
+    margin_db: float = 3.0,
+    talk_percentile: float = 75.0,
+) -> list[Pause]:
+    """The stretches whose median level is at least ``margin_db`` below the talk's level (a high percentile of
+    the levels in ``[start_s, end_s]``): a bed under the voice is quieter than voice and bed together, while a
+    held "ummm" at speech level is no pause."""
+    times = np.asarray(t_s, dtype=np.float64)
+    levels = np.asarray(dbfs, dtype=np.float64)
+    talk = levels[(times >= start_s) & (times < end_s)]
+    if talk.size == 0:
+        return []
+    ceiling = float(np.percentile(talk, talk_percentile)) - margin_db
+    kept: list[Pause] = []
+    for p in stretches:
+        inside = levels[(times >= p.start_s) & (times < p.end_s)]
+        if inside.size and float(np.median(inside)) <= ceiling:
+            kept.append(p)
+    return kept

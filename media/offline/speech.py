@@ -151,6 +151,22 @@ def merge_pauses(
     return sorted(kept, key=lambda p: p.start_s)
 
 
+def _voice_absent_pauses(
+    sounds: Sequence[Word],
+    t_s: np.ndarray,
+    dbfs: np.ndarray,
+    f0: np.ndarray,
+    talk_start: float,
+    talk_end: float,
+    min_pause_s: float,
+) -> list[Pause]:
+    """Pauses under a bed (music, babble): stretches with no voice (:func:`~inference.voice.presence.voice_absent`)
+    that hold no whole word and are quieter than the talk."""
+    absent = presence.voice_absent(t_s, f0, talk_start, talk_end, min_pause_s)
+    absent = presence.without_words(absent, [(w.start_s, w.end_s) for w in sounds])
+    return presence.below_talk_level(absent, t_s, dbfs, talk_start, talk_end)
+
+
 def _overlap(a: Pause, b: Pause) -> bool:
     return min(a.end_s, b.end_s) > max(a.start_s, b.start_s)
 
@@ -211,9 +227,8 @@ def build_speech_section(
         if b - a >= options.min_pause_s
     ]
     t_s, dbfs, is_speech, f0 = metrics.frames_to_arrays(voice.frames)
-    quiet = quiet_stretches(t_s, dbfs, talk_start, talk_end, options.min_pause_s) + presence.without_words(
-        presence.voice_absent(t_s, f0, talk_start, talk_end, options.min_pause_s),
-        [(w.start_s, w.end_s) for w in sounds],
+    quiet = quiet_stretches(t_s, dbfs, talk_start, talk_end, options.min_pause_s) + _voice_absent_pauses(
+        sounds, t_s, dbfs, f0, talk_start, talk_end, options.min_pause_s
     )
     pauses = merge_pauses(voice.silences, gaps, talk_start, talk_end, options.min_pause_s, quiet)
     volume = volume_stats(dbfs, is_speech) if len(voice.frames) else None
