@@ -63,6 +63,8 @@ MARK_BITS, MARK_BLOCK = 8, 32
 TARGET_P95_MS = 30.0
 CONNECT_TIMEOUT_S = 30.0
 WARMUP_S = 2.0
+RESULT_LINE_LIMIT = 64 << 20
+"""The client's result line holds every latency of every viewer."""
 
 
 # ---- media: a marked, pre-encoded VP8 loop -------------------------------------------------------------------
@@ -404,7 +406,7 @@ async def run_one(mode: str, viewers: int, plan: Plan) -> dict[str, Any]:
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bench.whep", "--client", str(viewers), "--seconds", str(plan.seconds),
         "--warmup", str(plan.warmup), "--frames", str(plan.frames_path),
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=RESULT_LINE_LIMIT,
         preexec_fn=(lambda: os.sched_setaffinity(0, plan.client_cores)) if plan.client_cores else None,
     )  # fmt: skip
     assert proc.stdin is not None and proc.stdout is not None
