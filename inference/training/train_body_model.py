@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -24,6 +23,7 @@ from torch import nn
 
 from inference.body.model import BodyNet, BodyNetConfig, normalize_windows
 from inference.training.body_synth import GESTURES, POSTURES, generate
+from inference.training.registry import BODY_MODEL_NAME, default_tracking_uri, prepare_store, register_weights
 
 WEIGHTS_NAME = "body_model.pt"
 EVAL_NAME = "eval.json"
@@ -272,8 +272,7 @@ def format_real(report: dict[str, Any]) -> str:
 
 
 def _mlflow_run(uri: str, config: TrainConfig) -> Any:
-    if uri.startswith("file:"):
-        os.environ.setdefault("MLFLOW_ALLOW_FILE_STORE", "true")
+    prepare_store(uri)
     import mlflow
 
     mlflow.set_tracking_uri(uri)
@@ -288,7 +287,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     defaults = TrainConfig()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("inference/body/weights"))
-    parser.add_argument("--mlflow-uri", default="file:var/mlruns", help="'' disables MLflow logging")
+    parser.add_argument(
+        "--mlflow-uri",
+        default=default_tracking_uri(),
+        help="MLflow tracking URI (default MLFLOW_TRACKING_URI, else sqlite:///var/mlflow.db); '' disables logging",
+    )
+    parser.add_argument("--register-as", default=BODY_MODEL_NAME, help="registered model name ('' not to register)")
     parser.add_argument(
         "--eval-real", action="store_true", help="also run MediaPipe on real-photo videos and score the written weights"
     )
@@ -322,11 +326,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if tracker is not None:
         mlflow = tracker[0]
         test = summary["test"]
-        mlflow.log_metrics(
-            {f"test_{h}_{m}": test[h][m] for h in ("posture", "gesture") for m in ("accuracy", "macro_f1")}
-        )
-        mlflow.log_artifact(str(weights))
-        mlflow.log_artifact(str(report))
+        metrics = {f"test_{h}_{m}": test[h][m] for h in ("posture", "gesture") for m in ("accuracy", "macro_f1")}
+        mlflow.log_metrics(metrics)
+        if args.register_as:
+            version = register_weights(mlflow, args.register_as, weights, [report], metrics)
+            print(f"registered {args.register_as}/{version}")
+        else:
+            mlflow.log_artifact(str(weights))
+            mlflow.log_artifact(str(report))
         mlflow.end_run()
     return 0
 

@@ -33,6 +33,7 @@ from inference.speech.filler_acoustic import (
     merge_windows,
 )
 from inference.training.filler_corpus import CorpusSpec, build_window_set, generate_clips, split_specs
+from inference.training.registry import FILLER_MODEL_NAME, default_tracking_uri, prepare_store, register_weights
 from inference.training.speech_synth import SynthClip, TruthWord
 
 
@@ -179,7 +180,12 @@ def _per_condition(
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_PATH, help="model file (.keras)")
-    parser.add_argument("--mlflow-uri", default="file:var/mlruns", help="MLflow tracking URI ('' to disable)")
+    parser.add_argument(
+        "--mlflow-uri",
+        default=default_tracking_uri(),
+        help="MLflow tracking URI (default MLFLOW_TRACKING_URI, else sqlite:///var/mlflow.db; '' to disable)",
+    )
+    parser.add_argument("--register-as", default=FILLER_MODEL_NAME, help="registered model name ('' not to register)")
     parser.add_argument("--train-clips", type=int, default=400)
     parser.add_argument("--val-clips", type=int, default=60)
     parser.add_argument("--test-clips", type=int, default=100)
@@ -285,8 +291,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         mlflow.log_metrics({f"val_{k}": float(v) for k, v in val_scores.as_dict().items()})
         mlflow.log_metrics({f"test_{k}": float(v) for k, v in test_scores.as_dict().items()})
         mlflow.log_params({"threshold": threshold, "min_windows": min_windows})
-        mlflow.log_artifact(str(eval_path))
-        mlflow.log_artifact(str(args.out))
+        if args.register_as:
+            metrics = {f"test_{k}": float(v) for k, v in test_scores.as_dict().items()}
+            version = register_weights(mlflow, args.register_as, args.out, [eval_path], metrics)
+            print(f"registered {args.register_as}/{version}", file=sys.stderr)
+        else:
+            mlflow.log_artifact(str(eval_path))
+            mlflow.log_artifact(str(args.out))
         mlflow.end_run()
     return 0
 
@@ -294,8 +305,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _start_mlflow(uri: str, params: dict[str, Any]) -> Any:
     if not uri:
         return None
-    if uri.startswith("file:"):
-        os.environ.setdefault("MLFLOW_ALLOW_FILE_STORE", "true")  # mlflow 3 keeps the file store opt-in
+    prepare_store(uri)
     import mlflow
 
     mlflow.set_tracking_uri(uri)

@@ -28,6 +28,7 @@ from inference.speech.filler_fusion import FusionSettings
 from media.offline.body import BodyOptions, BodyReportBuilder
 from media.offline.decode import MediaInfo, decode_audio, iter_video_frames, probe
 from media.offline.errors import ModelsMissing
+from media.offline.model_choice import chosen_weights
 from media.offline.provenance import weights_info, whisper_info
 from media.offline.speech import (
     SpeechOptions,
@@ -126,10 +127,11 @@ class AnalysisModels:
         if not self._acoustic_tried:
             self._acoustic_tried = True
             try:
-                from inference.speech.filler_acoustic import DEFAULT_MODEL_PATH, AcousticFillerDetector
+                from inference.speech.filler_acoustic import AcousticFillerDetector
 
-                self._acoustic = AcousticFillerDetector.load(threads=self.options.cpu_threads)
-                self.infos["filler_cnn"] = weights_info("filler_cnn", DEFAULT_MODEL_PATH)
+                path, info = chosen_weights("filler_cnn", self.models_dir)
+                self._acoustic = AcousticFillerDetector.load(path, threads=self.options.cpu_threads)
+                self.infos["filler_cnn"] = info
             except (ImportError, FileNotFoundError, OSError, ValueError) as exc:
                 self.warnings.append(f"acoustic filler detector unavailable: {exc}")
         return self._acoustic
@@ -152,11 +154,12 @@ class AnalysisModels:
         if not self._classifier_tried:
             self._classifier_tried = True
             try:
-                from inference.body.classifier import DEFAULT_WEIGHTS, BodyClassifier
+                from inference.body.classifier import BodyClassifier
 
                 device = "cpu" if self.options.device == "cpu" else "auto"
-                self._classifier = BodyClassifier.load(device=device, num_threads=self.options.cpu_threads)
-                self.infos["body_classifier"] = weights_info("body_classifier", DEFAULT_WEIGHTS)
+                path, info = chosen_weights("body_classifier", self.models_dir)
+                self._classifier = BodyClassifier.load(path, device=device, num_threads=self.options.cpu_threads)
+                self.infos["body_classifier"] = info
             except (ImportError, FileNotFoundError, OSError, RuntimeError, KeyError) as exc:
                 self.warnings.append(f"posture/gesture classifier unavailable: {exc}")
         return self._classifier
