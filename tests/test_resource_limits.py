@@ -9,9 +9,12 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from server.app import create_app
+from server.auth import ratelimit
+from server.auth.ratelimit import MemoryRateLimiter
 from server.errors import ApiError
 from server.sessions.publish_slots import PublishSlots
 from server.settings import Settings
+from server.uploads.quota import DAY_S
 from tests.conftest import register_and_login
 from tests.test_hardening_bodies import publisher_offer
 
@@ -108,3 +111,14 @@ async def test_the_daily_upload_limit_counts_every_upload_started(limited: TestC
     assert int(headers["Retry-After"]) > 3600
     other = {"Authorization": f"Bearer {await register_and_login(limited, 'bob@example.com')}"}
     assert (await _start_upload(limited, other))[0] == 201  # per user
+
+
+async def test_pruning_short_limits_keeps_the_daily_upload_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    now = [1000.0]
+    limiter = MemoryRateLimiter(lambda: now[0])
+    monkeypatch.setattr(ratelimit, "MAX_MEMORY_KEYS", 2)
+    await limiter.record("uploads:user:ada", DAY_S)
+    now[0] += 600  # past any 5-minute sign-in window, well inside the day
+    await limiter.record("login:ip:a", 300)
+    await limiter.record("login:ip:b", 300)  # the key table is full: expired keys are dropped
+    assert await limiter.retry_after("uploads:user:ada", 1, DAY_S) > DAY_S - 700

@@ -37,6 +37,7 @@ class MemoryRateLimiter:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._events: dict[str, deque[float]] = {}
+        self._windows: dict[str, float] = {}
 
     def _recent(self, key: str, window_s: float) -> deque[float]:
         events = self._events.get(key, deque())
@@ -53,15 +54,18 @@ class MemoryRateLimiter:
 
     async def record(self, key: str, window_s: float) -> None:
         if len(self._events) >= MAX_MEMORY_KEYS:
-            self._forget_expired(window_s)
+            self._forget_expired()
         events = self._recent(key, window_s)
         events.append(self._clock())
         self._events[key] = events
+        self._windows[key] = window_s
 
-    def _forget_expired(self, window_s: float) -> None:
+    def _forget_expired(self) -> None:
+        """Drop the keys without events in their own window (a day-long limit outlives a 5-minute one)."""
         for key in list(self._events):
-            if not self._recent(key, window_s):
+            if not self._recent(key, self._windows.get(key, 0.0)):
                 del self._events[key]
+                self._windows.pop(key, None)
 
 
 class RedisRateLimiter:
