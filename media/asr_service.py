@@ -11,7 +11,9 @@ several waiting sessions at once (:meth:`~inference.asr.scheduling.PassScheduler
 pass as usual and hands it to the transcribe function its turn yields; once every member has handed its pass in
 (or left without one) the passes run as ONE batched call on the worker, in a task the service owns (a member
 cancelled meanwhile loses only its own words; :meth:`AsrService.close` cancels what still runs), and the slot is
-held until that call returns. A turn granted alone runs exactly as without batching.
+held until that call returns. A turn granted alone runs exactly as without batching. When batching, a freed slot
+is granted one event-loop step later, so that the sessions whose pass just ended, woken first, can ask again and
+join the next batch (else with one slot they would alternate with the others: one pass alone, then a batch).
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ class AsrService:
         self._single: dict[Hashable, Transcribe | None] = {}
         self._batches: dict[Hashable, _Batch] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._dispatch_soon = False
         self.batched_calls = 0
         """Batched worker calls run (two passes or more each)."""
         self.batched_passes = 0
@@ -87,7 +90,8 @@ class AsrService:
         self._waiters[key] = future
         self._single[key] = transcribe
         self.scheduler.request(key, final, self._clock(), audio_s)
-        self._dispatch()
+        if not self._dispatch_soon:
+            self._dispatch()
         try:
             await future
         except asyncio.CancelledError:
@@ -130,6 +134,14 @@ class AsrService:
 
     def _release(self) -> None:
         self._busy -= 1
+        if self._transcribe_batch is None or self.scheduler.config.max_batch < 2:
+            self._dispatch()
+        elif not self._dispatch_soon:
+            self._dispatch_soon = True
+            asyncio.get_running_loop().call_soon(self._dispatch_deferred)
+
+    def _dispatch_deferred(self) -> None:
+        self._dispatch_soon = False
         self._dispatch()
 
     def _dispatch(self) -> None:

@@ -265,3 +265,20 @@ async def test_max_batch_bounds_the_batch_and_the_rest_runs_next() -> None:
     await holder
     assert [len(c) for c in fake.calls] == [2, 2]  # the fifth ran alone, through its own transcribe
     assert sorted(t for c in fake.calls for t in c) == [0.0, 1.0, 2.0, 3.0]
+
+
+async def test_sessions_asking_again_at_once_share_every_batch_instead_of_alternating() -> None:
+    """With one slot, the sessions whose batch just ended ask again before the slot is granted anew: each round
+    is one call for all three, not one session alone and then the others."""
+    service, fake = batching_service()
+    heard: dict[str, list[str]] = {k: [] for k in "abc"}
+
+    async def session(key: str, start_s: float) -> None:
+        for i in range(5):
+            async with service.turn(key, False, alone, audio_s=1.0) as transcribe:
+                heard[key] += [w.text for w in await transcribe(utterance(start_s + i, 1.0))]
+
+    await asyncio.wait_for(asyncio.gather(*(session(k, 10.0 * n) for n, k in enumerate("abc"))), 5.0)
+    assert [len(c) for c in fake.calls] == [3, 3, 3, 3, 2] and service.busy == 0  # then "a" is done
+    assert heard["a"] == ["alone", "w1", "w2", "w3", "w4"]  # the first asked when the slot was free: alone
+    assert heard["b"] == ["w10", "w11", "w12", "w13", "w14"] and heard["c"][-1] == "w24"
