@@ -41,6 +41,7 @@ class MediaConfig:
     pose_model_path: Path | None = None
     pose_workers: int = 1
     speech_workers: int = 1
+    standby_workers: bool = False
     speech_backlog_max_s: float = 120.0
     speech_join_max_s: float = 20.0
     voice_window_s: float = 3.0

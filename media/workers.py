@@ -125,6 +125,13 @@ def speech_worker_transcribe_batch(utterances: list[Utterance]) -> list[list[Wor
     return batch(utterances) if batch is not None else [_speech.transcribe(u) for u in utterances]
 
 
+def _warmed(pool: Executor) -> Executor:
+    """``pool`` with its worker started and its model loading now (the initializer runs before the first task;
+    nothing awaits the result)."""
+    pool.submit(tensorflow_loaded_in_worker)
+    return pool
+
+
 class MediaWorkers:
     """Owns the worker pools; create one per app and pass it to every session.
 
@@ -135,7 +142,9 @@ class MediaWorkers:
 
     A worker process that dies (killed, out of memory, a native crash) breaks its pool: the call in flight fails
     and the pool is replaced by a fresh one at once, so the next frame or pass starts a new worker (which loads
-    its model) instead of every later call failing; ``respawns`` counts them.
+    its model) instead of every later call failing; ``respawns`` counts them. With ``config.standby_workers`` a
+    spare pool per kind is started and warmed (model loaded) ahead of time and takes over at once; a new spare
+    then warms up in the background.
     """
 
     def __init__(
@@ -167,6 +176,11 @@ class MediaWorkers:
                 initargs=(speech_factory, config.speech_worker_nice),
             )
             self.speech = self._speech_builder()
+        self._spares: dict[Callable[[], Executor], Executor] = {}
+        if config.standby_workers:
+            for builder in (self._pose_builder, self._speech_builder):
+                if builder is not None:
+                    self._spares[builder] = _warmed(builder())
         self.asr: AsrService | None = None
         if self.speech is not None and config.speech_schedule == "deadline":
             scheduling = SchedulerConfig(adaptive=config.speech_adaptive_interim, max_batch=config.speech_batch_max)
@@ -206,8 +220,16 @@ class MediaWorkers:
             return None
         broken.shutdown(wait=False, cancel_futures=True)
         self.respawns += 1
-        log.warning("a worker process died; starting a new one (respawn %d)", self.respawns)
-        return builder()
+        spare = self._spares.pop(builder, None)
+        log.warning(
+            "a worker process died; %s (respawn %d)",
+            "the spare takes over" if spare else "starting a new one",
+            self.respawns,
+        )
+        if spare is None:
+            return builder()
+        self._spares[builder] = _warmed(builder())
+        return spare
 
     async def _pose_call(self, index: int, fn: Callable[..., Any], *args: Any) -> Any:
         pool = self._pose_pools[index]
@@ -274,6 +296,6 @@ class MediaWorkers:
         """Stop the worker processes (cancelling queued work) and the ASR service's batched calls."""
         if self.asr is not None:
             self.asr.close()
-        for ex in [*self._pose_pools, self.speech]:
+        for ex in [*self._pose_pools, self.speech, *self._spares.values()]:
             if ex is not None:
                 ex.shutdown(wait=True, cancel_futures=True)

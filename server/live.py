@@ -42,6 +42,7 @@ def media_config(settings: Settings) -> MediaConfig:
         pose_fps=settings.pose_fps,
         pose_model_path=pose_path if pose_path.exists() else None,
         pose_workers=settings.workers,
+        standby_workers=settings.standby_workers,
         no_media_timeout_s=settings.no_media_timeout_s,
         speech_interim_step_s=settings.live_asr_interim_s,
         speech_batch_max=settings.live_asr_batch_max,

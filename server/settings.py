@@ -156,6 +156,11 @@ class Settings(BaseSettings):
     )
     workers: int = Field(2, description="Pose worker processes; each live stream sticks to one of them.")
     preload_models: bool = Field(True, description="Start inference workers and load models at start-up.")
+    standby_workers: bool = Field(
+        False,
+        description="Keep a spare pose and a spare speech worker process with their models loaded, so a worker "
+        "that dies is replaced at once instead of after a new process loads its model (one more process each).",
+    )
     cors_origin: str = Field(
         "",
         description="The one origin allowed to call the API from a browser (CORS, bearer tokens only); "

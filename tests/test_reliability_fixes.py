@@ -78,3 +78,22 @@ async def test_killed_speech_worker_is_replaced_and_the_next_pass_works() -> Non
         assert workers.respawns == 1
     finally:
         workers.shutdown()
+
+
+async def test_with_standby_workers_the_warmed_spare_takes_over_and_a_new_spare_starts() -> None:
+    config = MediaConfig(pose_model_path=None, standby_workers=True)
+    workers = MediaWorkers(config, echo_speech)  # type: ignore[arg-type]
+    utterance = Utterance(start_s=0.0, samples=np.zeros(1600, np.float32))
+    try:
+        (spare,) = workers._spares.values()
+        first = int((await workers.transcribe(utterance))[0].text)
+        os.kill(first, signal.SIGKILL)
+        with pytest.raises(Exception, match="terminated abruptly"):
+            await workers.transcribe(utterance)
+        assert workers.speech is spare
+        second = int((await workers.transcribe(utterance))[0].text)
+        assert second in spare._processes  # type: ignore[attr-defined]
+        (new_spare,) = workers._spares.values()
+        assert new_spare is not spare
+    finally:
+        workers.shutdown()
