@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from inference.speech.types import Filler, Word
@@ -41,6 +41,7 @@ def fuse_fillers(
     acoustic: Sequence[Filler],
     lexical_words: Sequence[Word] = (),
     settings: FusionSettings = FusionSettings(),
+    gate: Callable[[Filler], bool] | None = None,
 ) -> list[Filler]:
     """One filler list, sorted by start time.
 
@@ -49,7 +50,8 @@ def fuse_fillers(
     - An ASR filler without acoustic support stays ``source="asr"`` if it lasts ``min_asr_duration_s``.
     - An acoustic event that confirms no ASR filler is kept as ``source="acoustic"`` (its "um"/"uh" guess) when
       its confidence reaches ``min_acoustic_confidence``, it lasts ``min_acoustic_duration_s`` and recognised
-      non-filler words (``lexical_words``) do not cover ``max_lexical_overlap`` of it.
+      non-filler words (``lexical_words``) do not cover ``max_lexical_overlap`` of it, and ``gate`` (when
+      given: "is this a voice at a word boundary?", :mod:`inference.speech.filler_gate`) accepts it.
     """
     tol = settings.tolerance_s
     used_acoustic: set[int] = set()
@@ -67,7 +69,11 @@ def fuse_fillers(
         elif filler.end_s - filler.start_s >= settings.min_asr_duration_s:
             fused.append(Filler(filler.text, filler.start_s, filler.end_s, "asr", filler.confidence))
     for i, event in enumerate(acoustic):
-        if i not in used_acoustic and _keep_acoustic_only(event, lexical_words, settings):
+        if (
+            i not in used_acoustic
+            and _keep_acoustic_only(event, lexical_words, settings)
+            and (gate is None or gate(event))
+        ):
             fused.append(Filler(event.text, event.start_s, event.end_s, "acoustic", event.confidence))
     return sorted(fused, key=lambda f: (f.start_s, f.end_s))
 

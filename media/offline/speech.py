@@ -19,6 +19,7 @@ from inference.asr.holes import Decode, fill_holes
 from inference.speech import coverage, metrics
 from inference.speech.coverage import Interval
 from inference.speech.filler_fusion import FusionSettings, fuse_fillers
+from inference.speech.filler_gate import voice_at_word_boundary
 from inference.speech.fillers_rule import find_fillers, find_lexical_fillers
 from inference.speech.lexicon import load_lexicon
 from inference.speech.types import SAMPLE_RATE, Filler, Word
@@ -39,6 +40,8 @@ class SpeechOptions:
     min_pause_s: float = 1.0
     vad_mode: int = 2
     fusion: FusionSettings = field(default_factory=FusionSettings)
+    filler_gate: bool = True
+    """Keep an acoustic-only filler only when it is a voice at a word boundary (:mod:`inference.speech.filler_gate`)."""
 
 
 @dataclass(frozen=True)
@@ -210,7 +213,14 @@ def build_speech_section(
     lexical = metrics.lexical_words(words, lex)
     lexical_ids = {id(w) for w in lexical}
     rule_fillers = find_fillers(words, lex)
-    fillers = fuse_fillers(rule_fillers, acoustic_fillers or (), lexical, options.fusion)
+    t_s, dbfs, is_speech, f0 = metrics.frames_to_arrays(voice.frames)
+
+    def gate(event: Filler) -> bool:
+        return voice_at_word_boundary(event, t_s, f0, lexical)
+
+    fillers = fuse_fillers(
+        rule_fillers, acoustic_fillers or (), lexical, options.fusion, gate if options.filler_gate else None
+    )
     lexical_fillers = find_lexical_fillers(words, lex)
     if lexical:
         talk_start = min(w.start_s for w in lexical)
@@ -226,7 +236,6 @@ def build_speech_section(
         for a, b in coverage.subtract([(p.start_s, p.end_s)], unrecognised)
         if b - a >= options.min_pause_s
     ]
-    t_s, dbfs, is_speech, f0 = metrics.frames_to_arrays(voice.frames)
     quiet = quiet_stretches(t_s, dbfs, talk_start, talk_end, options.min_pause_s) + _voice_absent_pauses(
         sounds, t_s, dbfs, f0, talk_start, talk_end, options.min_pause_s
     )
