@@ -5,7 +5,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.podium-installed
-SYSTEM_PACKAGES := espeak-ng sox chromium prometheus clamav-daemon
+SYSTEM_PACKAGES := espeak-ng sox chromium prometheus clamav-daemon flite
 PYTEST_ARGS ?=
 
 .PHONY: run test setup system-deps models db lint typecheck bench clean web web-check
