@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -238,3 +239,18 @@ def test_a_version_whose_file_does_not_match_its_hash_is_refused(
     )
     assert missing.returncode == 1
     assert "404" in missing.stderr and "not found" in missing.stderr
+
+
+def test_compose_points_podium_at_its_mlflow_service() -> None:
+    import yaml
+
+    compose = yaml.safe_load((Path(__file__).resolve().parents[1] / "compose.yaml").read_text())
+    services = compose["services"]
+    command = services["mlflow"]["command"]
+    options = dict(arg.removeprefix("--").split("=", 1) for arg in command if arg.startswith("--"))
+    for name in ("podium", "worker"):
+        url = urllib.parse.urlsplit(services[name]["environment"]["PODIUM_MLFLOW_TRACKING_URI"])
+        assert (url.hostname, url.port) == ("mlflow", int(options["port"]))
+        assert f"{url.hostname}:{url.port}" in options["allowed-hosts"].split(",")  # else MLflow refuses the Host
+    assert services["podium"]["depends_on"]["mlflow"] == {"condition": "service_healthy"}
+    assert services["mlflow"]["volumes"][0].split(":")[0] in compose["volumes"]
