@@ -21,6 +21,7 @@ import argparse
 import json
 import re
 import time
+import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,7 @@ from tests.web_support import VIEWPORT, audit, build_web
 
 SPEAKER_EMAIL = "speaker@example.com"
 COACH_EMAIL = "coach@example.com"
+SECOND_COACH_EMAIL = "grace@example.com"
 TITLE = "Quarterly update"
 FIRST_NOTE = "Slow down a little here"
 HIDDEN_NOTE = "A note while live notes are off"
@@ -117,7 +119,7 @@ def share_with_coach(run: Run) -> None:
     page = run.speaker
     nav(page, "Shares", "/shares")
     page.get_by_label("Coach's email").fill(COACH_EMAIL)
-    page.get_by_label("Permission").select_option("comment")
+    page.get_by_label("Permission", exact=True).select_option("comment")
     page.get_by_role("button", name="Share", exact=True).click()
     page.get_by_role("status").filter(has_text=f"Shared with {COACH_EMAIL}").wait_for(timeout=STEP_TIMEOUT_MS)
     row = page.get_by_role("list", name="Shared by me").get_by_role("listitem")
@@ -267,12 +269,31 @@ def drive(run: Run) -> None:
     end_and_review(run)
 
 
+def register(base: str, email: str) -> None:
+    """An account made through the API (consenting), for a coach the test does not sign in as."""
+    body = json.dumps({"email": email, "password": TEST_PASSWORD, "consent": True}).encode()
+    request = urllib.request.Request(
+        f"{base}/api/v1/auth/register", data=body, headers={"Content-Type": "application/json"}, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 201, response.status
+
+
 def shares_screenshot(run: Run) -> None:
-    """The speaker's Shares page with the share given (and the finished session to pick from)."""
-    nav(run.speaker, "Shares", "/shares")
-    run.speaker.get_by_role("list", name="Shared by me").wait_for()
-    run.speaker.mouse.move(VIEWPORT["width"] - 40, 20)
-    run.record(run.speaker, "shares", screenshot=True)
+    """The speaker also shares the finished session, view only, with a second coach; then photographs the page
+    (the all-sessions share and this one)."""
+    page = run.speaker
+    register(run.base, SECOND_COACH_EMAIL)
+    nav(page, "Shares", "/shares")
+    page.get_by_label("What to share").select_option(label=f"{TITLE} (analyzed)")
+    page.get_by_label("Coach's email").fill(SECOND_COACH_EMAIL)
+    page.get_by_label("Permission", exact=True).select_option("view")
+    page.get_by_role("button", name="Share", exact=True).click()
+    rows = page.get_by_role("list", name="Shared by me").get_by_role("listitem")
+    rows.filter(has_text=SECOND_COACH_EMAIL).wait_for(timeout=STEP_TIMEOUT_MS)
+    run.summary["shares_given_after"] = rows.all_inner_texts()
+    page.mouse.move(VIEWPORT["width"] - 40, 20)
+    run.record(page, "shares", screenshot=True)
 
 
 def _listen(page: Any, who: str, summary: dict[str, Any]) -> None:
@@ -292,7 +313,7 @@ def run(workdir: Path, web_dir: Path | None, summary: dict[str, Any]) -> None:
     summary["build_s"] = round(time.monotonic() - t0, 2)
     video, audio = write_fake_media(workdir)
     summary.update(axe={}, console_errors=[], page_errors=[])
-    with running_server(workdir, free_port(), timeout_s=120.0, env_overrides={"PODIUM_WEB_DIR": str(web)}) as base:
+    with running_server(workdir, free_port(), timeout_s=180.0, env_overrides={"PODIUM_WEB_DIR": str(web)}) as base:
         summary["server_ready_s"] = round(time.monotonic() - t0, 2)
         fake = [f"--use-file-for-fake-video-capture={video}", f"--use-file-for-fake-audio-capture={audio}"]
         with sync_playwright() as pw:

@@ -17,8 +17,8 @@ from tests import browser_support, coach_e2e
 from tests.web_support import blocking, web_problem
 
 NOTE_BUDGET_S = 1.0
-# On a loaded machine one note may miss the budget; none may take longer than this.
-NOTE_CEILING_S = 3.0
+# On a loaded machine (2 shared cores) one note may miss the budget; none may take longer than this.
+NOTE_CEILING_S = 5.0
 
 
 def _run_driver(workdir: Path) -> tuple[dict[str, Any], str]:
@@ -28,7 +28,7 @@ def _run_driver(workdir: Path) -> tuple[dict[str, Any], str]:
         cwd=browser_support.REPO_ROOT,
         capture_output=True,
         text=True,
-        timeout=400,
+        timeout=480,
         check=False,
     )
     lines = result.stdout.strip().splitlines()
@@ -42,7 +42,7 @@ def _run_driver(workdir: Path) -> tuple[dict[str, Any], str]:
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(420)
+@pytest.mark.timeout(520)
 def test_a_coach_watches_live_and_the_speaker_sees_the_notes_in_chromium(tmp_path: Path) -> None:
     problem = browser_support.environment_problem() or web_problem()
     if problem is not None:
@@ -50,6 +50,8 @@ def test_a_coach_watches_live_and_the_speaker_sees_the_notes_in_chromium(tmp_pat
     summary, context = _run_driver(tmp_path)
 
     assert summary["shares_given"] and coach_e2e.COACH_EMAIL in summary["shares_given"][0], context
+    second = [row for row in summary["shares_given_after"] if coach_e2e.SECOND_COACH_EMAIL in row]
+    assert len(second) == 1 and coach_e2e.TITLE in second[0], context
     assert summary["coach_sessions_owner"].startswith(f"Shared by {coach_e2e.SPEAKER_EMAIL}"), context
     width, height = summary["coach_video_size"]
     assert width >= 160 and height >= 120, context
