@@ -316,6 +316,39 @@ async def client_main(viewers: int, seconds: float, warmup: float, frames: list[
 # ---- the server side ---------------------------------------------------------------------------------------------
 
 
+class HoldProbe:
+    """In forward modes, how long each video frame stays in the server: from its release by the publisher's
+    receiver (a tap next to the hub's) to a viewer's sender taking it (matched by its bytes, which forwarding
+    keeps); recorded while ``measuring``."""
+
+    def __init__(self) -> None:
+        self.released: dict[bytes, float] = {}
+        self.hold_ms: list[float] = []
+        self.measuring = False
+
+    def on_released(self, _codec: str, _clock: int, data: bytes, _ts: int) -> None:
+        if len(self.released) > 4 * LOOP_FRAMES:
+            self.released.pop(next(iter(self.released)))
+        self.released[data] = time.monotonic()
+
+    def install(self) -> None:
+        """Wrap :meth:`media.forward.ForwardedTrack.recv` (this process only) to note when a viewer takes a frame."""
+        from media.forward import ForwardedTrack
+
+        original = ForwardedTrack.recv
+        probe = self
+
+        async def recv(track: Any) -> Any:
+            packet = await original(track)
+            if probe.measuring and track.kind == "video":
+                released = probe.released.get(bytes(packet))
+                if released is not None:
+                    probe.hold_ms.append((time.monotonic() - released) * 1000)
+            return packet
+
+        ForwardedTrack.recv = recv  # type: ignore[method-assign,assignment]
+
+
 class Server:
     """The publisher's answering peer and the viewers' peers, fed by ``mode``."""
 
@@ -334,6 +367,9 @@ class Server:
         self.ready = asyncio.Event()
         self.pcs: list[Any] = []
         self.tasks: list[asyncio.Task[None]] = []
+        self.probe = HoldProbe()
+        if mode.startswith("forward"):
+            self.probe.install()
 
     async def publish(self, offer: str) -> str:
         from aiortc import RTCSessionDescription
@@ -343,7 +379,7 @@ class Server:
 
         @pc.on("track")
         def on_track(track: Any) -> None:
-            from media.forward_hook import release_frames_on_marker
+            from media.forward_hook import release_frames_on_marker, tap_encoded_frames
 
             self.tracks[track.kind] = track
             if len(self.tracks) == 2:
@@ -355,6 +391,8 @@ class Server:
                     if track.kind == "video" and self.mode == "forward":  # as media.live_session does
                         release_frames_on_marker(transceiver.receiver)
                     self.forward.attach(transceiver.receiver, track.kind)
+                    if track.kind == "video":
+                        tap_encoded_frames(transceiver.receiver, self.probe.on_released)
             self.tasks.append(asyncio.ensure_future(_drain(track)))  # a live session decodes too (pose, voice)
 
         await pc.setRemoteDescription(RTCSessionDescription(sdp=offer, type="offer"))
@@ -411,7 +449,7 @@ async def run_one(mode: str, viewers: int, plan: Plan) -> dict[str, Any]:
     )  # fmt: skip
     assert proc.stdin is not None and proc.stdout is not None
     me = os.getpid()
-    cpu0 = t0 = cpu1 = t1 = 0.0
+    cpu0 = t0 = cpu1 = t1 = client0 = client1 = 0.0
     results: list[dict[str, Any]] = []
     try:
         while True:
@@ -425,10 +463,12 @@ async def run_one(mode: str, viewers: int, plan: Plan) -> dict[str, Any]:
                 await asyncio.wait_for(server.ready.wait(), CONNECT_TIMEOUT_S)
                 answer = await server.watch(msg["offer"])
             elif msg.get("measuring"):
-                cpu0, t0 = proc_cpu_s(me), time.monotonic()
+                cpu0, t0, client0 = proc_cpu_s(me), time.monotonic(), proc_cpu_s(proc.pid)
+                server.probe.measuring = True
                 continue
             elif msg.get("done"):
-                cpu1, t1 = proc_cpu_s(me), time.monotonic()
+                cpu1, t1, client1 = proc_cpu_s(me), time.monotonic(), proc_cpu_s(proc.pid)
+                server.probe.measuring = False
                 continue
             elif "viewers" in msg:
                 results = msg["viewers"]
@@ -446,7 +486,14 @@ async def run_one(mode: str, viewers: int, plan: Plan) -> dict[str, Any]:
         if proc.returncode is None:
             proc.kill()
             await proc.wait()
-    return summarize(mode, viewers, (cpu1 - cpu0) / max(t1 - t0, 1e-9) * 100, results)
+    elapsed = max(t1 - t0, 1e-9)
+    row = summarize(mode, viewers, (cpu1 - cpu0) / elapsed * 100, results)
+    hold = server.probe.hold_ms
+    return row | {
+        "client_cpu_pct": (client1 - client0) / elapsed * 100,
+        "server_hold_p50_ms": float(np.percentile(hold, 50)) if hold else None,
+        "server_hold_p95_ms": float(np.percentile(hold, 95)) if hold else None,
+    }
 
 
 def summarize(mode: str, viewers: int, cpu_pct: float, results: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -472,17 +519,21 @@ def _ms(value: float | None) -> str:
 def markdown(rows: Sequence[dict[str, Any]], base: dict[str, float], seconds: float) -> str:
     lines = [
         f"Server on one core; publisher + viewers in another process; {seconds:.0f} s measured per row; "
-        f"640×480 VP8 {FPS} fps + Opus. CPU per viewer = (CPU − CPU with the publisher alone) / N.",
+        f"640×480 VP8 {FPS} fps + Opus. CPU per viewer = (CPU − CPU with the publisher alone) / N. "
+        "In server: a frame's release by the publisher's receiver → a viewer's sender taking it (forward modes).",
         "",
-        "| mode | viewers | server CPU % | CPU % per viewer | added latency p50 / p95 ms | frames lost / sent |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| mode | viewers | server CPU % | CPU % per viewer | added latency p50 / p95 ms | in server p50 / p95 ms "
+        "| frames lost / sent | client CPU % |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         n = r["viewers"]
         per = (r["cpu_pct"] - base.get(r["mode"], 0.0)) / n if n else 0.0
         lines.append(
             f"| {r['mode']} | {n} | {r['cpu_pct']:.0f} | {per:.1f} | "
-            f"{_ms(r['latency_p50_ms'])} / {_ms(r['latency_p95_ms'])} | {r['frames_lost']} / {r['frames_sent']} |"
+            f"{_ms(r['latency_p50_ms'])} / {_ms(r['latency_p95_ms'])} | "
+            f"{_ms(r.get('server_hold_p50_ms'))} / {_ms(r.get('server_hold_p95_ms'))} | "
+            f"{r['frames_lost']} / {r['frames_sent']} | {r.get('client_cpu_pct', 0.0):.0f} |"
         )
     return "\n".join(lines)
 
