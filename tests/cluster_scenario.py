@@ -2,7 +2,8 @@
 
 ``python -m tests.cluster_scenario --data-dir D --redis-url unix://SOCK?db=15 --prefix P --out F`` starts node A
 and node B (each with its own data dir and PODIUM_PUBLIC_URL), publishes over WHIP to A with an aiortc client,
-follows the session's SSE on B, posts a coach's note on B, tries WHIP/WHEP on B (307 to A), kills A with SIGKILL
+follows the session's SSE on B, posts a coach's note on B, tries WHIP/WHEP on B (307 to A), revokes the coach's
+share on A while the coach follows the SSE on B, kills A with SIGKILL
 and waits for B to end the session as interrupted; it writes a JSON report to F.
 """
 
@@ -114,6 +115,8 @@ async def read_sse(response: aiohttp.ClientResponse, messages: list[dict[str, An
         line = raw.decode().strip()
         if line.startswith("data: "):
             messages.append({**json.loads(line[6:]), "_at": time.monotonic()})
+        elif line.startswith("event: "):
+            messages.append({"type": "_event", "event": line[7:], "_at": time.monotonic()})
 
 
 async def until(check: Any, within_s: float = WAIT_S) -> float | None:
@@ -142,6 +145,29 @@ async def redirects(http: aiohttp.ClientSession, path: str, speaker: dict[str, s
     return out
 
 
+async def revoke_on_a(
+    http: aiohttp.ClientSession, path: str, share_id: str, speaker: dict[str, str], coach: dict[str, str]
+) -> dict[str, Any]:
+    """The coach follows the session's SSE on B; the speaker revokes the share on A: B's stream ends."""
+    events: list[dict[str, Any]] = []
+    timeout = aiohttp.ClientTimeout(total=None)
+    async with http.get(base("b") + path + "/events", headers=coach, timeout=timeout) as sse:
+        reader = asyncio.create_task(read_sse(sse, events))
+        await until(lambda: bool(events), 10)
+        revoked_at = time.monotonic()
+        async with http.delete(f"{base('a')}/api/v1/shares/{share_id}", headers=speaker) as r:
+            status = r.status
+        ended = await until(reader.done, 10)
+        ended_s = None if ended is None else time.monotonic() - revoked_at
+        reader.cancel()
+    return {
+        "coach_sse_status": sse.status,
+        "revoke_status": status,
+        "coach_sse_ended_after_revoke_s": ended_s,
+        "coach_sse_events": [e["event"] for e in events if e.get("type") == "_event"],
+    }
+
+
 async def scenario(data_dir: Path, redis_url: str, prefix: str) -> dict[str, Any]:
     report: dict[str, Any] = {"base": {n: base(n) for n in PORTS}}
     async with nodes(data_dir, redis_url, prefix) as procs, aiohttp.ClientSession() as http:
@@ -152,6 +178,7 @@ async def scenario(data_dir: Path, redis_url: str, prefix: str) -> dict[str, Any
         share = {"coach_email": "coach@example.com", "session_id": created["id"], "permission": "comment"}
         async with http.post(f"{base('b')}/api/v1/shares", json=share, headers=speaker) as r:
             report["share_status"] = r.status
+            share_id = (await r.json())["id"]
         publisher = Publisher()
         offer = await publisher.offer()
         async with http.post(base("a") + path + "/whip", data=offer, headers={**speaker, "Content-Type": SDP}) as r:
@@ -164,7 +191,7 @@ async def scenario(data_dir: Path, redis_url: str, prefix: str) -> dict[str, Any
         sse = await http.get(base("b") + path + "/events", headers=speaker, timeout=aiohttp.ClientTimeout(total=None))
         report["sse_status"] = sse.status
         reader = asyncio.create_task(read_sse(sse, messages))
-        report["sse_voice_after_s"] = await until(lambda: sum(m["type"] == "voice" for m in messages) >= 3)
+        report["sse_voice_after_s"] = await until(lambda: sum(m.get("type") == "voice" for m in messages) >= 3)
 
         posted_at = time.monotonic()
         note_body = {"text": "slow down", "tag": "pace"}
@@ -172,7 +199,7 @@ async def scenario(data_dir: Path, redis_url: str, prefix: str) -> dict[str, Any
             report["note"] = {"status": r.status, "body": await r.json()}
         report["note_to_speaker_s"] = await until(lambda: bool(publisher.by_type("note")), 10)
         report["speaker_notes"] = publisher.by_type("note")
-        report["note_on_b_sse_s"] = await until(lambda: any(m["type"] == "note" for m in messages), 10)
+        report["note_on_b_sse_s"] = await until(lambda: any(m.get("type") == "note" for m in messages), 10)
         report["note_posted_to_speaker_s"] = (
             publisher.received_at[publisher.messages.index(publisher.by_type("note")[0])] - posted_at
             if publisher.by_type("note")
@@ -184,6 +211,8 @@ async def scenario(data_dir: Path, redis_url: str, prefix: str) -> dict[str, Any
             report["whip_post_followed_status"] = r.status
         async with http.post(base("a") + path + "/whep", data="v=0\r\n", headers={**coach, "Content-Type": SDP}) as r:
             report["whep_on_a_status"] = r.status
+
+        report.update(await revoke_on_a(http, path, share_id, speaker, coach))
 
         procs["a"].send_signal(signal.SIGKILL)
         await procs["a"].wait()

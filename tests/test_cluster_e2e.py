@@ -1,6 +1,7 @@
 """Two real `podium serve` processes on one SQLite file and one real Redis (reached from inside the network
 namespace through a Unix-socket relay): node B carries node A's live session (SSE, notes), sends WHIP and WHEP
-to A with 307, and ends A's session as interrupted once A was killed and its heartbeat expired."""
+to A with 307, ends a coach's stream when the share is revoked on A, and ends A's session as interrupted once A
+was killed and its heartbeat expired."""
 
 from __future__ import annotations
 
@@ -70,3 +71,10 @@ def test_a_killed_node_s_session_becomes_interrupted_once_its_heartbeat_expires(
     assert report["interrupted_after_kill_s"] <= report["node_ttl_s"] + 10.0, report["interrupted_after_kill_s"]
     assert "lost its node (heartbeat expired): interrupted" in report["logs"]["b"]
     assert report["sse_ended_after_kill_s"] is not None, "B's stream of it ends too"
+
+
+def test_revoking_a_share_on_a_ends_the_coach_s_stream_on_b_within_a_second(report: dict[str, Any]) -> None:
+    assert report["coach_sse_status"] == 200 and report["revoke_status"] == 204
+    assert report["coach_sse_ended_after_revoke_s"] is not None
+    assert report["coach_sse_ended_after_revoke_s"] < 1.0
+    assert report["coach_sse_events"] == ["revoked"]

@@ -17,6 +17,7 @@ from media.feedback import NoteFeedback
 from media.live_session import LiveSession
 from server.cluster.bus import RedisBus, TooManyStreams
 from server.cluster.expiry import SessionEntry
+from server.cluster.messages import Revocation
 from server.cluster.registry import RedisRegistry
 
 WAIT_S = 15.0
@@ -80,20 +81,30 @@ class _Held:
 
 async def test_feedback_and_notes_cross_nodes_and_a_stream_ends_with_its_session(redis: Redis, prefix: str) -> None:
     delivered: list[tuple[str, NoteFeedback, bool]] = []
-    a = RedisBus(redis, prefix, "node-a", lambda *note: delivered.append(note), queue_max=10)
-    b = RedisBus(redis, prefix, "node-b", lambda *note: None, queue_max=10)
+    revoked: dict[str, list[Revocation]] = {"a": [], "b": []}
+
+    def sink(node: str) -> Callable[[Revocation], Awaitable[None]]:
+        async def on_revoked(revocation: Revocation) -> None:
+            revoked[node].append(revocation)
+
+        return on_revoked
+
+    a = RedisBus(redis, prefix, "node-a", lambda *note: delivered.append(note), sink("a"), queue_max=10)
+    b = RedisBus(redis, prefix, "node-b", lambda *note: None, sink("b"), queue_max=10)
     a.start()
+    b.start()
     ended, started = asyncio.Event(), asyncio.Event()
 
     async def on_end() -> None:
         ended.set()
 
-    async def on_first() -> None:
+    async def on_media() -> bool:
         started.set()
+        return True
 
     held = _Held("s1")
     try:
-        a.relay(cast(LiveSession, held), on_first, on_end)
+        a.relay(cast(LiveSession, held), on_media, on_end)
         first = await b.subscribe("s1", limit=2)
         second = await b.subscribe("s1", limit=2)
         assert first is not None and second is not None
@@ -111,6 +122,11 @@ async def test_feedback_and_notes_cross_nodes_and_a_stream_ends_with_its_session
         assert not await b.send_note("node-gone", "s1", note, True), "nobody listens for a dead node"
         await _eventually(lambda: _true(bool(delivered)), "node-a got the note")
         assert delivered == [("s1", note, True)]
+
+        await asyncio.wait_for(b.inbox_ready.wait(), WAIT_S)
+        await a.revoked("owner-1", "coach-1", None)
+        await _eventually(lambda: _true(bool(revoked["b"])), "node-b heard of the revocation")
+        assert revoked == {"a": [], "b": [Revocation("node-a", "owner-1", "coach-1", None)]}, "not the sender"
 
         held.hub.close()
         await asyncio.wait_for(ended.wait(), WAIT_S)

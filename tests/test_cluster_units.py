@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from media.feedback import NoteFeedback
-from server.cluster.bus import FEED_END, note_message, parse_note_message
 from server.cluster.expiry import (
     SessionEntry,
     entry_ttl_s,
@@ -14,6 +13,7 @@ from server.cluster.expiry import (
     orphaned,
     remote_media_time,
 )
+from server.cluster.messages import FEED_END, Revocation, note_message, parse_note_message
 from server.settings import Settings
 
 
@@ -69,3 +69,9 @@ def test_public_url_defaults_to_host_and_port(tmp_path: Path) -> None:
     assert base.model_copy(update={"public_url": "https://a.example.com/"}).resolved_public_url == (
         "https://a.example.com"
     )
+
+
+def test_revocations_round_trip() -> None:
+    for revocation in (Revocation("node-a", "o", "c", "s1"), Revocation("node-a", "o", "c", None)):
+        assert Revocation.from_json(revocation.to_json()) == revocation
+    assert Revocation.from_json('{"node_id": "a"}') is None and Revocation.from_json("nope") is None

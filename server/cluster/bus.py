@@ -4,14 +4,14 @@ The node holding a live session relays everything its feedback hub publishes (th
 notes) to the channel ``<prefix>feed:<session id>``, and an empty message when the session ends; another node
 serving an SSE stream for it listens there (one listener per session and node, fanned out locally with the
 same bounded, drop-oldest queues). A note written on another node goes to the holder's inbox channel
-``<prefix>inbox:<node id>``, which hands it to the live session. :class:`LocalBus` does none of it.
+``<prefix>inbox:<node id>``, which hands it to the live session; a deleted share is announced on
+``<prefix>revoked`` so every node ends the viewing it granted. :class:`LocalBus` does none of it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
@@ -23,25 +23,28 @@ from redis.exceptions import RedisError
 from media.fanout import FanoutHub, Subscription
 from media.feedback import NoteFeedback
 from media.live_session import LiveSession
+from server.cluster.messages import FEED_END, Revocation, note_message, parse_note_message
 
 log = logging.getLogger(__name__)
 
-FEED_END = ""
-"""Sent on a feed channel when its session ended (feedback messages are never empty)."""
 LISTEN_POLL_S = 1.0
 INBOX_RETRY_S = 1.0
 
 NoteSink = Callable[[str, NoteFeedback, bool], None]
 """Delivers a note to the live session here: ``(session id, note, to the publisher too)``."""
 RelayHook = Callable[[], Awaitable[None]]
+MediaHook = Callable[[], Awaitable[bool]]
+"""Called after relayed messages until it returns True (the session's media origin is announced)."""
+RevocationSink = Callable[[Revocation], Awaitable[None]]
+"""Ends the live viewing here that a share deleted on another node granted."""
 
 
 class FeedbackBus(Protocol):
     """Feedback and notes across nodes."""
 
-    def relay(self, live: LiveSession, on_first: RelayHook, on_end: RelayHook) -> None:
-        """Publish ``live``'s feedback to other nodes until it ends; await ``on_first`` after its first message
-        (media flows: its media origin is known) and ``on_end`` at the end."""
+    def relay(self, live: LiveSession, on_media: MediaHook, on_end: RelayHook) -> None:
+        """Publish ``live``'s feedback to other nodes until it ends; await ``on_media`` after each message until
+        it returns True (media flows: its media origin is known) and ``on_end`` at the end."""
 
     async def subscribe(self, session_id: str, limit: int) -> Subscription | None:
         """The feedback of a session held by another node (None: no bus); 429 beyond ``limit`` streams here."""
@@ -52,6 +55,9 @@ class FeedbackBus(Protocol):
     async def end_feed(self, session_id: str) -> None:
         """End every other node's stream of ``session_id``."""
 
+    async def revoked(self, owner_id: str, coach_id: str, session_id: str | None) -> None:
+        """Tell every other node that a share was deleted (their viewings it granted end)."""
+
     async def close(self) -> None:
         """Cancel every task and listener (shutdown)."""
 
@@ -59,7 +65,7 @@ class FeedbackBus(Protocol):
 class LocalBus:
     """One process: nothing to relay, nobody else to reach."""
 
-    def relay(self, live: LiveSession, on_first: RelayHook, on_end: RelayHook) -> None:
+    def relay(self, live: LiveSession, on_media: MediaHook, on_end: RelayHook) -> None:
         return None
 
     async def subscribe(self, session_id: str, limit: int) -> Subscription | None:
@@ -69,6 +75,9 @@ class LocalBus:
         return False
 
     async def end_feed(self, session_id: str) -> None:
+        return None
+
+    async def revoked(self, owner_id: str, coach_id: str, session_id: str | None) -> None:
         return None
 
     async def close(self) -> None:
@@ -89,26 +98,6 @@ class BusUnavailable(Exception):
 
 def _text(data: Any) -> str:
     return data.decode("utf-8", errors="replace") if isinstance(data, bytes) else str(data)
-
-
-def note_message(session_id: str, note: NoteFeedback, to_publisher: bool) -> str:
-    """The inbox message carrying ``note``."""
-    body = {"id": note.id, "t_s": note.t_s, "author": note.author, "text": note.text, "tag": note.tag}
-    return json.dumps({"session_id": session_id, "to_publisher": to_publisher, "note": body}, separators=(",", ":"))
-
-
-def parse_note_message(raw: str) -> tuple[str, NoteFeedback, bool] | None:
-    """``(session id, note, to_publisher)`` of an inbox message, None if unreadable."""
-    try:
-        data = json.loads(raw)
-        n = data["note"]
-        tag = n.get("tag")
-        note = NoteFeedback(
-            t_s=float(n["t_s"]), id=str(n["id"]), author=str(n["author"]), text=str(n["text"]), tag=tag and str(tag)
-        )
-        return str(data["session_id"]), note, bool(data["to_publisher"])
-    except (ValueError, KeyError, TypeError, AttributeError):
-        return None
 
 
 class RemoteFeed:
@@ -147,11 +136,20 @@ class RemoteFeed:
 class RedisBus:
     """The bus on Redis (see the module's docstring); owns its relay, feed and inbox tasks."""
 
-    def __init__(self, redis: Redis, prefix: str, node_id: str, deliver: NoteSink, queue_max: int) -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        prefix: str,
+        node_id: str,
+        deliver: NoteSink,
+        on_revoked: RevocationSink,
+        queue_max: int,
+    ) -> None:
         self._redis = redis
         self._prefix = prefix
         self._node_id = node_id
         self._deliver = deliver
+        self._on_revoked = on_revoked
         self._queue_max = queue_max
         self._feeds: dict[str, RemoteFeed] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -163,8 +161,12 @@ class RedisBus:
     def inbox_channel(self, node_id: str) -> str:
         return f"{self._prefix}inbox:{node_id}"
 
+    @property
+    def revocations_channel(self) -> str:
+        return f"{self._prefix}revoked"
+
     def start(self) -> None:
-        """Start listening to this node's inbox."""
+        """Start listening to this node's inbox and to revocations."""
         self._spawn(self._inbox(), "cluster inbox")
 
     def _spawn(self, coro: Any, name: str) -> asyncio.Task[None]:
@@ -173,10 +175,10 @@ class RedisBus:
         task.add_done_callback(self._tasks.discard)
         return task
 
-    def relay(self, live: LiveSession, on_first: RelayHook, on_end: RelayHook) -> None:
-        self._spawn(self._relay(live, on_first, on_end), f"cluster relay {live.session_id}")
+    def relay(self, live: LiveSession, on_media: MediaHook, on_end: RelayHook) -> None:
+        self._spawn(self._relay(live, on_media, on_end), f"cluster relay {live.session_id}")
 
-    async def _relay(self, live: LiveSession, on_first: RelayHook, on_end: RelayHook) -> None:
+    async def _relay(self, live: LiveSession, on_media: MediaHook, on_end: RelayHook) -> None:
         channel = self.feed_channel(live.session_id)
         announced = False
         try:
@@ -185,8 +187,7 @@ class RedisBus:
                     try:
                         await self._redis.publish(channel, text)
                         if not announced:
-                            announced = True
-                            await on_first()
+                            announced = await on_media()
                     except (RedisError, OSError) as exc:
                         log.warning("feedback of %s not relayed: %s", live.session_id, exc)
         finally:
@@ -220,16 +221,25 @@ class RedisBus:
     async def end_feed(self, session_id: str) -> None:
         await self._redis.publish(self.feed_channel(session_id), FEED_END)
 
+    async def revoked(self, owner_id: str, coach_id: str, session_id: str | None) -> None:
+        revocation = Revocation(self._node_id, owner_id, coach_id, session_id)
+        await self._redis.publish(self.revocations_channel, revocation.to_json())
+
     async def _inbox(self) -> None:
+        inbox = self.inbox_channel(self._node_id)
         while True:
             pubsub = self._redis.pubsub()
             try:
-                await pubsub.subscribe(self.inbox_channel(self._node_id))
+                await pubsub.subscribe(inbox, self.revocations_channel)
                 self.inbox_ready.set()
                 while True:
                     message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=LISTEN_POLL_S)
-                    if message is not None:
+                    if message is None:
+                        continue
+                    if _text(message["channel"]) == inbox:
                         self._on_inbox(_text(message["data"]))
+                    else:
+                        self._on_revocation(_text(message["data"]))
             except (RedisError, OSError) as exc:
                 self.inbox_ready.clear()
                 log.warning("cluster inbox: %s; retrying", exc)
@@ -244,6 +254,13 @@ class RedisBus:
             log.warning("cluster inbox: unreadable message dropped")
             return
         self._deliver(*parsed)
+
+    def _on_revocation(self, raw: str) -> None:
+        revocation = Revocation.from_json(raw)
+        if revocation is None:
+            log.warning("cluster revocation: unreadable message dropped")
+        elif revocation.node_id != self._node_id:
+            self._spawn(self._on_revoked(revocation), "cluster revocation")
 
     async def close(self) -> None:
         tasks = list(self._tasks)

@@ -20,10 +20,13 @@ from media.feedback import NoteFeedback
 from media.live_session import LiveSession
 from server.cluster.bus import FeedbackBus, LocalBus, RedisBus
 from server.cluster.expiry import SessionEntry, origin_of
+from server.cluster.messages import Revocation
 from server.cluster.registry import LocalRegistry, NodeRegistry, RedisRegistry
 from server.keys import REDIS, SETTINGS
 from server.live import LIVE
 from server.settings import Settings
+from server.shares.watch import end_revoked
+from storage.models import Share
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +61,14 @@ class Cluster:
             log.warning("session %s not announced to other nodes: %s", live.session_id, exc)
         self.bus.relay(live, functools.partial(self._media_started, live), functools.partial(self._released, live))
 
-    async def _media_started(self, live: LiveSession) -> None:
-        """Publish the media origin as soon as media flows, so notes written on other nodes get the right time."""
-        await self.registry.claim(live.session_id, origin_of(time.time(), live.media_time()))
+    async def _media_started(self, live: LiveSession) -> bool:
+        """Publish the media origin as soon as media flows, so notes written on other nodes get the right time;
+        False while there is no media yet."""
+        origin = origin_of(time.time(), live.media_time())
+        if origin is None:
+            return False
+        await self.registry.claim(live.session_id, origin)
+        return True
 
     async def _released(self, live: LiveSession) -> None:
         if self._held.get(live.session_id) is live:
@@ -95,13 +103,30 @@ def _deliver(app: web.Application, session_id: str, note: NoteFeedback, to_publi
         live.send_note(note, to_publisher)
 
 
+async def _end_revoked_here(app: web.Application, revocation: Revocation) -> None:
+    share = Share(owner_id=revocation.owner_id, coach_id=revocation.coach_id, session_id=revocation.session_id)
+    try:
+        await end_revoked(app, share)
+    except Exception:
+        log.exception("could not end the viewings of a share revoked on node %s", revocation.node_id)
+
+
+async def announce_revoked(app: web.Application, share: Share) -> None:
+    """After ``share`` was deleted and its viewings here ended: end those on the other nodes too."""
+    try:
+        await app[CLUSTER].bus.revoked(share.owner_id, share.coach_id, share.session_id)
+    except (RedisError, OSError) as exc:
+        log.warning("revocation of share %s not announced to other nodes: %s", share.id, exc)
+
+
 def _redis_cluster(app: web.Application, settings: Settings) -> Cluster:
     redis = app[REDIS]
     node_id = uuid.uuid4().hex[:16]
     url = settings.resolved_public_url
     prefix = settings.cluster_prefix
     registry = RedisRegistry(redis, prefix, node_id, url, settings.node_ttl_s, settings.session_max_s)
-    bus = RedisBus(redis, prefix, node_id, functools.partial(_deliver, app), QUEUE_MAX)
+    deliver, on_revoked = functools.partial(_deliver, app), functools.partial(_end_revoked_here, app)
+    bus = RedisBus(redis, prefix, node_id, deliver, on_revoked, QUEUE_MAX)
     bus.start()
     log.info("node %s (%s) joins the cluster on Redis", node_id, url)
     return Cluster(registry, bus, shared=True)

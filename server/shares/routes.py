@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server import audit_events
 from server.api_docs import documented
 from server.auth.guards import current_user, require_user
+from server.cluster.node import announce_revoked
 from server.errors import Conflict, NotFound, ValidationFailed
 from server.keys import DB, SETTINGS
 from server.shares.schemas import CreateShare, ShareLists, ShareOut, UpdateShare, share_out
@@ -121,4 +122,5 @@ async def delete_share(request: web.Request) -> web.Response:
     details = {"owner_id": share.owner_id, "coach_id": share.coach_id, "session_id": share.session_id}
     await audit_events.audit_request(request, current_user(request).id, audit_events.SHARE_REVOKED, share.id, details)
     await end_revoked(request.app, share)
+    await announce_revoked(request.app, share)
     return web.Response(status=204)
