@@ -3,7 +3,9 @@
 Loads Whisper base as the live worker does (int8 on CPU, 2 threads; float16 on CUDA), takes ``--batch`` windows
 of generated speech fitted as the live ASR fits them (``encoder_window_frames``: length + 1 s, at least 5 s),
 and times, median of ``--repeats``: the encoder alone and encoder + greedy decoding, once per window in turn
-versus all windows in one call (``ctranslate2.models.Whisper.encode`` / ``generate`` on a batch).
+versus all windows in one call (``ctranslate2.models.Whisper.encode`` / ``generate`` on a batch); and the whole
+live path as the speech worker runs it (the analyser ``server.live.speech_factory`` builds: prompt, word
+timestamps, guards), ``WhisperSpeechAnalyzer.transcribe`` once per utterance versus one ``transcribe_batch``.
 
     python -m bench.asr_batch --batch 1,2,4,8 [--seconds 3] [--device auto]
 """
@@ -93,17 +95,53 @@ def measure(
     return rows
 
 
+def _each(analyzer: Any, utterances: Sequence[Any]) -> None:
+    for u in utterances:
+        analyzer.transcribe(u)
+
+
+def measure_live(models_dir: Path, batches: Sequence[int], seconds: float, repeats: int) -> list[dict[str, Any]]:
+    """Seconds of the live analyser's ``transcribe`` once per utterance and of one ``transcribe_batch``."""
+    from bench.live_speech import make_clips
+    from inference.speech.types import SAMPLE_RATE, Utterance
+    from server.live import speech_factory
+    from server.settings import Settings
+
+    factory = speech_factory(Settings(models_dir=models_dir))
+    if factory is None:
+        raise SystemExit(f"Whisper missing under {models_dir}: run `podium models`")
+    analyzer: Any = factory()
+    clips = make_clips(max(batches), seconds + 1.0)
+    utterances = [
+        Utterance(10.0 * i, clip.samples16k[: round(seconds * SAMPLE_RATE)].astype(np.float32))
+        for i, clip in enumerate(clips)
+    ]
+    rows = []
+    for b in batches:
+        batch = utterances[:b]
+        row = {
+            "batch": b,
+            "live_sequential_s": _median_s(functools.partial(_each, analyzer, batch), repeats),
+            "live_batched_s": _median_s(functools.partial(analyzer.transcribe_batch, batch), repeats),
+        }
+        print(row, flush=True)
+        rows.append(row)
+    return rows
+
+
 def markdown(rows: Sequence[dict[str, Any]], seconds: float, device: str) -> str:
     out = [
         f"Whisper base on {device}, windows of {seconds:g} s speech (encoder window fitted as live), median seconds",
         "",
-        "| windows | encode: one call each / one batched call | encode + greedy decode: one each / batched |",
-        "|---:|---|---|",
+        "| windows | encode: one call each / one batched call | encode + greedy decode: one each / batched |"
+        " live path (`transcribe` each / `transcribe_batch`) |",
+        "|---:|---|---|---|",
     ]
     for r in rows:
+        live = f"{r['live_sequential_s']:.3f} / {r['live_batched_s']:.3f}" if "live_batched_s" in r else "–"
         out.append(
             f"| {r['batch']} | {r['encode_sequential_s']:.3f} / {r['encode_batched_s']:.3f} | "
-            f"{r['pass_sequential_s']:.3f} / {r['pass_batched_s']:.3f} |"
+            f"{r['pass_sequential_s']:.3f} / {r['pass_batched_s']:.3f} | {live} |"
         )
     return "\n".join(out)
 
@@ -115,8 +153,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--device", default="auto")
     parser.add_argument("--models-dir", type=Path, default=Path("var/models").resolve())
+    parser.add_argument("--no-live", action="store_true", help="skip the live analyser's path")
     args = parser.parse_args(argv)
-    rows = measure(args.models_dir, [int(b) for b in args.batch.split(",")], args.seconds, args.repeats, args.device)
+    batches = [int(b) for b in args.batch.split(",")]
+    rows = measure(args.models_dir, batches, args.seconds, args.repeats, args.device)
+    if not args.no_live:
+        live = measure_live(args.models_dir, batches, args.seconds, args.repeats)
+        rows = [{**r, **extra} for r, extra in zip(rows, live, strict=True)]
     print(markdown(rows, args.seconds, args.device))
 
 

@@ -272,7 +272,12 @@ async def run_mode(mode: str, clips: Sequence[Clip], models_dir: Path, out: Path
         run.utterances_dropped = session.stats.utterances_dropped
         run.interim_passes = session.stats.interim_transcripts
         runs.append(run)
-    return summarize(mode, len(clips), runs, cpu, wcpu, rss)
+    row = summarize(mode, len(clips), runs, cpu, wcpu, rss)
+    row["heard_per_session"] = [r.heard for r in runs]
+    asr = workers.asr
+    row["asr_batched_calls"] = asr.batched_calls if asr is not None else 0
+    row["asr_batched_passes"] = asr.batched_passes if asr is not None else 0
+    return row
 
 
 class PublisherProcess:

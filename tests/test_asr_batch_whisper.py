@@ -35,6 +35,7 @@ def live_asr(tmp_path_factory: pytest.TempPathFactory) -> WhisperSpeechAnalyzer:
     )
 
 
+@pytest.mark.slow
 def test_a_batch_hears_each_utterance_as_a_call_of_its_own(live_asr: WhisperSpeechAnalyzer) -> None:
     utterances = [as_utterance(speech_clip(s, seed=i), start_s=7.0 + 20.0 * i) for i, s in enumerate(SCRIPTS)]
     partial = dataclasses.replace(utterances[2], samples=utterances[2].samples[: 2 * SAMPLE_RATE], partial=True)
@@ -53,6 +54,7 @@ def test_a_batch_hears_each_utterance_as_a_call_of_its_own(live_asr: WhisperSpee
     assert all(w.start_s >= 90.0 for w in batched[4])
 
 
+@pytest.mark.slow
 def test_the_worker_entry_batches_when_it_can_and_calls_one_by_one_otherwise(
     live_asr: WhisperSpeechAnalyzer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -93,3 +93,29 @@ def test_one_short_session_through_the_real_media_plane(tmp_path: Path) -> None:
     assert 0 < row["voice"][0] <= row["voice"][1] < 2000
     assert row["heard"] > 0 and row["voice_arrival"] > 0
     assert "| 1 | current |" in proc.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+@pytest.mark.skipif(_skip_reason() is not None, reason=_skip_reason() or "")
+def test_two_sessions_speaking_at_once_share_batched_whisper_calls_and_each_hears_its_own_words(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "rows.json"
+    proc = subprocess.run(
+        [
+            *(sys.executable, "-m", "bench.capacity", "-k", "2", "--seconds", "4", "--modes", "current"),
+            *("--models-dir", str(REPO / "var" / "models"), "--json", str(out)),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=400,
+        env={**os.environ, "PODIUM_BENCH_NETNS": ""},
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    (row,) = json.loads(out.read_text())
+    assert row["asr_batched_calls"] >= 1 and row["asr_batched_passes"] >= 2 * row["asr_batched_calls"]
+    # each session's words are scored against its own talk (different scripts and voices): both recognised
+    assert len(row["heard_per_session"]) == 2 and min(row["heard_per_session"]) > 0
+    assert row["recordings_complete"] == 2
