@@ -7,6 +7,12 @@ median WPM error, filler precision/recall/F1, pause recall, word error rate and 
 
     python bench/speech_accuracy.py                # 60 clips of 20-40 s, about 270 fillers
     python bench/speech_accuracy.py --clips 6 --json var/bench/speech.json
+    python bench/speech_accuracy.py --varied --clips 30   # rooms, phone/laptop bands, music/babble beds,
+                                                         # levels -45..-3 dBFS, espeak-ng and flite voices
+
+``--varied`` (issue 16) cycles through :data:`VARIED_CONDITIONS` and through espeak-ng voices (an engine the filler
+CNN was trained on, though never these voices) and flite voices (an engine nothing in the project was trained or
+tuned on: held out), and reports per condition and per engine/voice, the held-out engine apart.
 
 Targets (issue 4): median WPM error ≤ 5 %, filler F1 ≥ 0.9, pause recall ≥ 0.9.
 """
@@ -28,7 +34,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from inference.training.flite import FLITE_VOICES, PREFIX
 from inference.training.noise import NoiseSpec
+from inference.training.rooms import ROOMS, Channel, Room, at_level, reverberate, through_channel
 from inference.training.speech_synth import (
     DEFAULT_VOICES,
     FILLER_KINDS,
@@ -75,6 +83,60 @@ NOISES: tuple[NoiseSpec | None, ...] = (
     NoiseSpec("pink", 10.0),
 )
 RATES = (120, 140, 160, 180, 200)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A room, channel, bed and level a varied clip is played through (in that order: bed, room, channel, level)."""
+
+    name: str
+    noise: NoiseSpec | None = None
+    room: Room | None = None
+    channel: Channel | None = None
+    level_dbfs: float | None = None
+
+
+VARIED_CONDITIONS: tuple[Condition, ...] = (
+    Condition("clean"),
+    *(Condition(f"reverb {room.name}", room=room) for room in ROOMS),
+    Condition("phone band (mu-law)", channel="phone"),
+    Condition("laptop mic band", channel="laptop"),
+    Condition("music 5 dB", NoiseSpec("music", 5.0)),
+    Condition("music 12 dB", NoiseSpec("music", 12.0)),
+    Condition("music 20 dB", NoiseSpec("music", 20.0)),
+    Condition("babble 5 dB", NoiseSpec("babble", 5.0)),
+    Condition("babble 12 dB", NoiseSpec("babble", 12.0)),
+    Condition("quiet -45 dBFS", level_dbfs=-45.0),
+    Condition("loud -3 dBFS", level_dbfs=-3.0),
+    Condition("hall + music 12 dB", NoiseSpec("music", 12.0), room=ROOMS[-1]),
+)
+TRAINED_ENGINE_VOICES: tuple[str, ...] = DEFAULT_VOICES
+"""espeak-ng voices: the filler CNN was trained on espeak-ng (never on these voices)."""
+HELD_OUT_VOICES: tuple[str, ...] = tuple(PREFIX + v for v in FLITE_VOICES)
+"""flite voices: an engine that nothing in the project was trained or tuned on."""
+
+
+def varied_condition(index: int) -> tuple[str, Condition]:
+    """Voice and condition of varied clip ``index``: conditions cycle, and each pass over them alternates the
+    engines (so every two passes play each condition with both), voices cycling within each engine."""
+    n = len(VARIED_CONDITIONS)
+    condition = VARIED_CONDITIONS[index % n]
+    pool = TRAINED_ENGINE_VOICES if (index + index // n) % 2 == 0 else HELD_OUT_VOICES
+    return pool[(index // 2) % len(pool)], condition
+
+
+def apply_condition(samples: np.ndarray, condition: Condition) -> np.ndarray:
+    """``samples`` (speech, with any bed already mixed in) through the condition's room, channel and level."""
+    out = samples
+    if condition.room is not None:
+        out = reverberate(out, condition.room)
+    if condition.channel is not None:
+        out = through_channel(out, condition.channel)
+    if condition.level_dbfs is not None:
+        out = at_level(out, condition.level_dbfs)
+    return np.clip(out, -1.0, 1.0).astype(np.float32)
+
+
 FILLER_TOLERANCE_S = 0.3
 PAUSE_MIN_OVERLAP = 0.5
 
@@ -226,14 +288,22 @@ def pauses_recalled(truth: SynthTruth, found: list[dict[str, Any]]) -> int:
     return hits
 
 
-def run_clip(index: int, rng: np.random.Generator, workdir: Path, models: AnalysisModels, seed: int = 7) -> ClipResult:
-    voice_name, noise = clip_condition(index)
+def run_clip(
+    index: int, rng: np.random.Generator, workdir: Path, models: AnalysisModels, seed: int = 7, varied: bool = False
+) -> ClipResult:
+    condition: Condition | None = None
+    if varied:
+        voice_name, condition = varied_condition(index)
+        noise = condition.noise
+    else:
+        voice_name, noise = clip_condition(index)
     rate = RATES[int(rng.integers(len(RATES)))]
     if noise is not None:
         noise = NoiseSpec(noise.kind, noise.snr_db, seed=seed * 1_000 + index)
     voice = SynthVoice(voice_name, rate, pitch=int(rng.integers(35, 70)))
     clip = synthesize(make_script(rng, float(rng.uniform(20, 36)), rate), voice, noise=noise)
-    path = write_audio(workdir / f"clip{index:02d}.webm", clip.samples)
+    samples = apply_condition(clip.samples, condition) if condition is not None else clip.samples
+    path = write_audio(workdir / f"clip{index:02d}.webm", samples)
     started = time.perf_counter()
     report = analyze_file(path, models=models)
     elapsed = time.perf_counter() - started
@@ -248,7 +318,11 @@ def run_clip(index: int, rng: np.random.Generator, workdir: Path, models: Analys
         name=path.name,
         voice=voice_name,
         rate=rate,
-        noise="clean" if noise is None else f"{noise.kind} {noise.snr_db:g} dB",
+        noise=condition.name
+        if condition is not None
+        else "clean"
+        if noise is None
+        else f"{noise.kind} {noise.snr_db:g} dB",
         duration_s=clip.truth.duration_s,
         wpm_true=clip.truth.wpm,
         wpm_est=speech["wpm"] or 0.0,
@@ -265,6 +339,10 @@ def run_clip(index: int, rng: np.random.Generator, workdir: Path, models: Analys
         reported_fillers=reported,
         missed_fillers=missed,
     )
+
+
+def _noise_name(noise: NoiseSpec | None) -> str:
+    return "clean" if noise is None else f"{noise.kind} {noise.snr_db:g} dB"
 
 
 def summarize(results: list[ClipResult]) -> dict[str, float]:
@@ -319,6 +397,41 @@ def markdown(summary: dict[str, float], results: list[ClipResult]) -> str:
     return "\n".join(lines)
 
 
+def engine_of(voice: str) -> str:
+    return "flite (held out)" if voice.startswith(PREFIX) else "espeak-ng"
+
+
+def group_table(results: list[ClipResult], label: str, key: Any) -> str:
+    """One row of scores per value of ``key(result)``, in first-seen order."""
+    lines = [
+        f"| {label} | Clips | Fillers | Median WPM error | Worst WPM error | Filler P / R | Filler F1 | Pause recall "
+        "| WER |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for value in dict.fromkeys(key(r) for r in results):
+        group = [r for r in results if key(r) == value]
+        sub = summarize(group)
+        lines.append(
+            f"| {value} | {int(sub['clips'])} | {sum(len(r.true_fillers) for r in group)} | "
+            f"{100 * sub['median_wpm_error']:.1f} % | {100 * max(r.wpm_error for r in group):.1f} % | "
+            f"{sub['filler_precision']:.2f} / {sub['filler_recall']:.2f} | {sub['filler_f1']:.2f} | "
+            f"{sub['pause_recall']:.2f} | {100 * sub['wer']:.1f} % |"
+        )
+    return "\n".join(lines)
+
+
+def varied_tables(results: list[ClipResult]) -> str:
+    """Per engine, per condition for each engine (held-out engine apart), and per voice."""
+    held_out = [r for r in results if r.voice.startswith(PREFIX)]
+    trained = [r for r in results if not r.voice.startswith(PREFIX)]
+    parts = [group_table(results, "Engine", lambda r: engine_of(r.voice))]
+    for title, group in (("held-out engine (flite)", held_out), ("espeak-ng", trained)):
+        if group:
+            parts += [f"Per condition, {title}:", group_table(group, "Condition", lambda r: r.noise)]
+    parts += ["Per voice:", group_table(results, "Voice", lambda r: r.voice)]
+    return "\n\n".join(parts)
+
+
 def breakdown_table(results: list[ClipResult]) -> str:
     """Where the filler errors come from: reported fillers and false alarms per source, misses per kind."""
     reported = [f for r in results for f in r.reported_fillers]
@@ -341,6 +454,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--models-dir", type=Path, default=Path("var/models"))
     parser.add_argument("--json", type=Path, help="also write per-clip results and the summary here")
     parser.add_argument("--verbose", action="store_true", help="print each clip's scores to stderr")
+    parser.add_argument("--varied", action="store_true", help="rooms, bands, beds, levels and two engines (issue 16)")
     parser.add_argument(
         "--sweep",
         action="store_true",
@@ -356,7 +470,7 @@ def main(argv: list[str] | None = None) -> int:
     results: list[ClipResult] = []
     with tempfile.TemporaryDirectory(prefix="podium-bench-") as tmp:
         for i in range(args.clips):
-            result = run_clip(i, rng, Path(tmp), models, args.seed)
+            result = run_clip(i, rng, Path(tmp), models, args.seed, varied=args.varied)
             results.append(result)
             if args.verbose:
                 print(
@@ -372,6 +486,9 @@ def main(argv: list[str] | None = None) -> int:
     print(markdown(summary, results))
     print()
     print(breakdown_table(results))
+    if args.varied:
+        print()
+        print(varied_tables(results))
     if args.sweep:
         print()
         print(sweep_table(results))

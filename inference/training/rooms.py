@@ -65,7 +65,7 @@ def through_channel(samples: np.ndarray, channel: Channel) -> np.ndarray:
     speaker-side band 150-7000 Hz with a resonance near 2.5 kHz)."""
     if channel == "phone":
         band = _sox(samples, ["sinc", "300-3400"])
-        return match_level(_mu_law(band), samples)
+        return match_level(_sox(_mu_law(band), ["sinc", "300-3400"]), samples)
     return match_level(_sox(samples, ["sinc", "150-7000", "equalizer", "2500", "1q", "6"]), samples)
 
 

@@ -27,6 +27,7 @@ from typing import Any, Literal
 import numpy as np
 
 from inference.training.espeak import SAMPLE_RATE, espeak_speed, speech_chunk
+from inference.training.flite import BASE_WPM, flite_chunk, flite_filler, flite_speech, is_flite
 from inference.training.noise import NoiseSpec, add_noise
 from inference.voice.types import Pause as Interval
 
@@ -223,7 +224,10 @@ def _append_phrase(segments: list[Segment], text: str) -> None:
 
 
 def synthesize_chunk(text: str, voice: SynthVoice) -> np.ndarray:
-    """Speak ``text`` (espeak-ng syntax, ``[[phonemes]]`` allowed) → trimmed 16 kHz float32 samples."""
+    """Speak ``text`` (espeak-ng syntax, ``[[phonemes]]`` allowed) → trimmed 16 kHz float32 samples; a
+    ``flite:<voice>`` name speaks it with flite (:mod:`inference.training.flite`) instead."""
+    if is_flite(voice.name):
+        return flite_speech(text, voice.name, voice.rate_wpm, voice.pitch)
     return speech_chunk(text, voice.name, espeak_speed(voice.rate_wpm), voice.pitch, voice.amplitude)
 
 
@@ -235,6 +239,8 @@ def synthesize_filler(kind: FillerKind, voice: SynthVoice) -> np.ndarray:
     """A drawn-out filler sound (about 0.3-0.75 s), spoken slower than the surrounding words."""
     if kind not in _FILLER_PHONEMES:
         raise ValueError(f"unknown filler {kind!r}; expected one of {FILLER_KINDS}")
+    if is_flite(voice.name):
+        return flite_filler(kind, voice.name, voice.rate_wpm, voice.pitch)
     speed = _filler_espeak_speed(voice.rate_wpm)
     chunk = speech_chunk(_FILLER_PHONEMES[kind], voice.name, speed, voice.pitch, voice.amplitude)
     while len(chunk) > MAX_FILLER_S * SAMPLE_RATE and speed < 260:
@@ -247,6 +253,8 @@ def synthesize_drawn_out(word: str, voice: SynthVoice) -> np.ndarray:
     """``word`` with its vowel lengthened, at the speed fillers are spoken."""
     if word not in _DRAWN_OUT_PHONEMES:
         raise ValueError(f"no drawn-out form of {word!r}; expected one of {DRAWN_OUT_WORDS}")
+    if is_flite(voice.name):
+        return flite_chunk(word, voice.name, 2.5 * BASE_WPM / max(voice.rate_wpm, 100))
     speed = _filler_espeak_speed(voice.rate_wpm)
     return speech_chunk(_DRAWN_OUT_PHONEMES[word], voice.name, speed, voice.pitch, voice.amplitude)
 

@@ -1,0 +1,67 @@
+"""Varied generated speech (issue 16): rooms, phone and laptop bands, levels, a music bed, the flite engine, and the
+benchmark's layout of conditions and engines."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bench.speech_accuracy import HELD_OUT_VOICES, VARIED_CONDITIONS, apply_condition, varied_condition
+from inference.training.espeak import SynthError
+from inference.training.noise import make_noise
+from inference.training.rooms import ROOMS, at_level, reverberate, through_channel
+from inference.training.speech_synth import SynthVoice, synthesize_filler
+from tests.generators.speech import SHORT_SCRIPT, speech_clip
+
+SR = 16_000
+
+
+def _db(x: np.ndarray) -> float:
+    return float(10 * np.log10(np.mean(np.asarray(x, np.float64) ** 2) + 1e-20))
+
+
+def test_every_condition_is_played_with_both_engines_and_flite_is_held_out() -> None:
+    n = len(VARIED_CONDITIONS)
+    pairs = {(c.name, voice.startswith("flite:")) for voice, c in (varied_condition(i) for i in range(2 * n))}
+    assert len(pairs) == 2 * n
+    assert all(v.startswith("flite:") for v in HELD_OUT_VOICES)
+
+
+def test_a_longer_room_leaves_a_longer_tail() -> None:
+    burst = np.zeros(SR * 2, np.float32)
+    burst[:1600] = np.random.default_rng(0).standard_normal(1600).astype(np.float32) * 0.3
+    tails = []
+    for room in (ROOMS[0], ROOMS[-1]):
+        wet = reverberate(burst, room)
+        assert len(wet) == len(burst)
+        tails.append(_db(wet[int(0.4 * SR) : int(0.8 * SR)]) - _db(wet[:1600]))
+    assert tails[1] > tails[0] + 10  # the hall still rings 0.3 s after the burst, the office has died away
+
+
+def test_the_phone_band_cuts_high_frequencies_and_levels_are_set() -> None:
+    noise = make_noise("white", SR, np.random.default_rng(1)) * 0.1
+    phone = through_channel(noise, "phone")
+    spectrum = np.abs(np.fft.rfft(phone)) ** 2
+    freqs = np.fft.rfftfreq(len(phone), 1 / SR)
+    assert spectrum[freqs > 4500].sum() < 0.05 * spectrum[(freqs > 400) & (freqs < 3000)].sum()
+    assert len(through_channel(noise, "laptop")) == SR
+    assert _db(at_level(noise, -45.0)) == pytest.approx(-45.0, abs=0.5)
+
+
+def test_a_music_bed_never_falls_silent() -> None:
+    bed = make_noise("music", 6 * SR, np.random.default_rng(2))
+    assert _db(bed) == pytest.approx(0.0, abs=0.1)
+    windows = bed[: 6 * SR].reshape(60, -1)
+    assert min(_db(w) for w in windows) > -15.0
+
+
+def test_flite_speaks_scripts_and_fillers_with_truth() -> None:
+    clip = speech_clip(SHORT_SCRIPT, voice="flite:slt", rate_wpm=150)
+    assert [w.text for w in clip.truth.fillers] == ["um", "uh"]
+    assert clip.truth.words[0].text == "Good" and clip.truth.duration_s > 5
+    filler = synthesize_filler("um", SynthVoice("flite:rms", 150))
+    assert 0.3 * SR < len(filler) <= 1.2 * SR
+    with pytest.raises(SynthError):
+        speech_clip("hello", voice="flite:nobody")
+    hall = apply_condition(clip.samples, VARIED_CONDITIONS[3])
+    assert len(hall) == len(clip.samples) and np.abs(hall).max() <= 1.0
