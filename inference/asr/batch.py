@@ -4,10 +4,14 @@ Each utterance's log-Mel features are computed as the single path computes them,
 fitted window of the batch (:func:`~inference.asr.whisper.encoder_window_frames`) and encoded together; one
 greedy ``generate`` decodes every window, and word timestamps come from one batched cross-attention alignment
 (``WhisperModel.add_word_timestamps`` → ``ctranslate2.models.Whisper.align`` on the batch), as faster-whisper's
-own ``BatchedInferencePipeline`` produces them. The single path's guards follow: an item whose decode would have
-needed temperature fallback (too repetitive or improbable, when the analyser allows fallback) or that stopped
-before its audio ended is redone alone; a partial utterance is cut to its :func:`loop_free_prefix`, a final one
-that :func:`looks_like_a_loop` is redone in the full 30 s window.
+own ``BatchedInferencePipeline`` produces them. One language serves the whole batch: an analyser that detects it
+per utterance, one without fitted windows, a batch of one and audio over 30 s take the single path.
+
+The single path's guards follow: an item whose decode would have needed temperature fallback (too repetitive or
+improbable, when the analyser has more than one temperature) is redone alone; one whose decode stopped before its
+audio ended has the rest decoded alone (the single path decodes on from there too); a silent window gives no
+words; a partial utterance is cut to its :func:`loop_free_prefix`, a final one that :func:`looks_like_a_loop` is
+redone in the full 30 s window.
 """
 
 from __future__ import annotations
@@ -53,7 +57,8 @@ def transcribe_batch(analyzer: WhisperSpeechAnalyzer, utterances: Sequence[Utter
     batch: list[int] = []
     for i, utterance in enumerate(utterances):
         duration = len(utterance.samples) / SAMPLE_RATE
-        if analyzer.short_window_min_s is None or duration > FULL_WINDOW_S or duration < 0.05 or len(utterances) == 1:
+        alone = analyzer.short_window_min_s is None or analyzer.language is None or len(utterances) == 1
+        if alone or duration > FULL_WINDOW_S or duration < 0.05:
             out[i] = analyzer.transcribe(utterance)
         else:
             batch.append(i)
