@@ -26,7 +26,7 @@ from server.keys import REDIS, SETTINGS
 from server.live import LIVE
 from server.settings import Settings
 from server.shares.watch import end_revoked
-from storage.models import Share
+from storage.models import PracticeSession, SessionState, Share
 
 log = logging.getLogger(__name__)
 
@@ -148,10 +148,15 @@ async def cluster_ctx(app: web.Application) -> AsyncIterator[None]:
             await cluster.registry.leave()
 
 
-async def redirect_if_elsewhere(request: web.Request, session_id: str) -> None:
-    """307 to the node holding ``session_id`` when it is live on another node (same path, query and method)."""
-    if request.app[LIVE].get(session_id) is not None:
-        return
-    entry = await request.app[CLUSTER].elsewhere(session_id)
+async def live_elsewhere(app: web.Application, session: PracticeSession) -> SessionEntry | None:
+    """The other node holding ``session``'s peer, when the database holds it live and it is not here."""
+    if session.state is not SessionState.LIVE or app[LIVE].get(session.id) is not None:
+        return None
+    return await app[CLUSTER].elsewhere(session.id)
+
+
+async def redirect_if_elsewhere(request: web.Request, session: PracticeSession) -> None:
+    """307 to the node holding ``session`` when it is live on another node (same path, query and method)."""
+    entry = await live_elsewhere(request.app, session)
     if entry is not None:
         raise web.HTTPTemporaryRedirect(entry.url + request.path_qs)

@@ -19,7 +19,7 @@ from media.feedback import NoteFeedback
 from server.api_docs import documented
 from server.auth.guards import current_user, require_user
 from server.cluster.expiry import remote_media_time
-from server.cluster.node import CLUSTER
+from server.cluster.node import CLUSTER, live_elsewhere
 from server.errors import Forbidden, NotFound, ValidationFailed
 from server.keys import DB, SETTINGS
 from server.live import LIVE
@@ -42,7 +42,7 @@ async def _media_time(request: web.Request, session: PracticeSession, t_s: float
     live = request.app[LIVE].get(session.id)
     if live is not None:
         return round(live.media_time(), 3)
-    entry = await request.app[CLUSTER].elsewhere(session.id)
+    entry = await live_elsewhere(request.app, session)
     if entry is None:
         raise ValidationFailed("t_s is required: the session is not live", details=[{"loc": ["t_s"]}])
     return remote_media_time(entry, time.time())
@@ -56,12 +56,11 @@ async def _broadcast(request: web.Request, session: PracticeSession, row: NoteRo
     if live is not None:
         live.send_note(message, to_publisher=session.live_notes)
         return
-    cluster = request.app[CLUSTER]
-    entry = await cluster.elsewhere(session.id)
+    entry = await live_elsewhere(request.app, session)
     if entry is None:
         return
     try:
-        await cluster.bus.send_note(entry.node_id, session.id, message, session.live_notes)
+        await request.app[CLUSTER].bus.send_note(entry.node_id, session.id, message, session.live_notes)
     except (RedisError, OSError) as exc:
         log.warning("note %s not delivered live to node %s: %s", n.id, entry.node_id, exc)
 

@@ -18,7 +18,7 @@ from server.api_docs import documented
 from server.auth.guards import current_user, request_token, require_user
 from server.auth.tokens import decode_token
 from server.cluster.bus import BusUnavailable, TooManyStreams
-from server.cluster.node import CLUSTER
+from server.cluster.node import CLUSTER, live_elsewhere
 from server.errors import ApiError, Conflict
 from server.keys import SETTINGS, SIGNING_KEY
 from server.live import LIVE
@@ -49,10 +49,9 @@ async def _open_feed(request: web.Request, session: PracticeSession) -> Subscrip
         if live.hub.subscriber_count >= limit:
             raise _too_many(limit)
         return live.subscribe()
-    cluster = request.app[CLUSTER]
-    if await cluster.elsewhere(session.id) is not None:
+    if await live_elsewhere(request.app, session) is not None:
         try:
-            remote = await cluster.bus.subscribe(session.id, limit)
+            remote = await request.app[CLUSTER].bus.subscribe(session.id, limit)
         except TooManyStreams as exc:
             raise _too_many(exc.limit) from exc
         except BusUnavailable as exc:

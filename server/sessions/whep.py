@@ -43,7 +43,7 @@ async def watch(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     user = current_user(request)
     grant = await load_session(request, user, Need.VIEW)
-    await redirect_if_elsewhere(request, grant.session.id)
+    await redirect_if_elsewhere(request, grant.session)
     raw = await read_body(request, SDP, settings.max_sdp_bytes * 4)
     live = request.app[LIVE].get(grant.session.id)
     if live is None:
@@ -67,7 +67,7 @@ async def watch(request: web.Request) -> web.Response:
 async def unwatch(request: web.Request) -> web.Response:
     user = current_user(request)
     grant = await load_session(request, user, Need.VIEW)
-    await redirect_if_elsewhere(request, grant.session.id)
+    await redirect_if_elsewhere(request, grant.session)
     live = request.app[LIVE].get(grant.session.id)
     viewer = live.viewers.get(request.match_info["viewer_id"]) if live is not None else None
     if viewer is None or (viewer.user_id != user.id and not grant.is_owner):

@@ -63,7 +63,7 @@ async def publish(request: web.Request) -> web.Response:
     user = current_user(request)
     session = await load_owned_session(request, user)
     require_consent(user)
-    await redirect_if_elsewhere(request, session.id)
+    await redirect_if_elsewhere(request, session)
     ensure_publishable(session)
     raw = await read_body(request, SDP, settings.max_sdp_bytes * 4)
     # The session may have been published and ended while the offer arrived: check again right before starting.
@@ -97,7 +97,7 @@ async def publish(request: web.Request) -> web.Response:
 @require_user()
 async def unpublish(request: web.Request) -> web.Response:
     session = await load_owned_session(request, current_user(request))
-    await redirect_if_elsewhere(request, session.id)
+    await redirect_if_elsewhere(request, session)
     if request.app[LIVE].get(session.id) is None:
         raise NotFound("session is not being published")
     with media_errors():
