@@ -8,12 +8,12 @@ STAMP := $(VENV)/.podium-installed
 SYSTEM_PACKAGES := espeak-ng sox chromium prometheus clamav-daemon flite
 PYTEST_ARGS ?=
 
-.PHONY: run test setup system-deps models db lint typecheck bench clean web web-check
+.PHONY: run test setup system-deps models db lint typecheck bench clean web web-check airflow-check
 
 run: setup
 	$(BIN)/podium serve
 
-test: setup lint typecheck web-check
+test: setup lint typecheck web-check airflow-check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 setup: system-deps $(STAMP) models db web
@@ -70,5 +70,20 @@ BENCHES := live live_speech pose speech_accuracy analysis
 bench: setup
 	@for b in $(BENCHES); do echo "== bench.$$b"; $(BIN)/python -m bench.$$b || exit 1; done
 
+# Airflow gets its own venv (never the product's): the pinned deploy/airflow/requirements.txt, installed once per
+# change of that file; then the maintenance DAG runs under Airflow's dag.test() against a prepared Podium database.
+AIRFLOW_VENV := .venv-airflow
+AIRFLOW_STAMP := $(AIRFLOW_VENV)/.podium-airflow-installed
+
+$(AIRFLOW_STAMP): deploy/airflow/requirements.txt
+	test -x $(AIRFLOW_VENV)/bin/python || $(PYTHON) -m venv $(AIRFLOW_VENV)
+	$(AIRFLOW_VENV)/bin/pip install -q --upgrade pip
+	$(AIRFLOW_VENV)/bin/pip install -q -r deploy/airflow/requirements.txt
+	touch $(AIRFLOW_STAMP)
+
+airflow-check: setup $(AIRFLOW_STAMP)
+	PODIUM_VENV_BIN=$(abspath $(BIN)) $(AIRFLOW_VENV)/bin/python -m pytest -c tests/airflow/pytest.ini \
+	  --confcutdir=tests/airflow tests/airflow -q
+
 clean:
-	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache $(WEB)/node_modules $(WEB)/dist
+	rm -rf $(VENV) $(AIRFLOW_VENV) var .mypy_cache .ruff_cache .pytest_cache $(WEB)/node_modules $(WEB)/dist

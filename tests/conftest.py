@@ -19,6 +19,7 @@ from storage.migrate import upgrade
 
 POSTGRES_URL = os.environ.get("PODIUM_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("PODIUM_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+collect_ignore = ["airflow"]  # the DAG test runs in .venv-airflow (`make airflow-check`), not here
 
 
 def _reachable(url: str, default_port: int) -> bool:

@@ -12,7 +12,7 @@ from server.settings import Settings
 
 
 def _print(summary: dict[str, Any]) -> None:
-    print(json.dumps(summary, indent=2))
+    print(json.dumps(summary))  # one line: the last line of output is what Airflow keeps (XCom)
 
 
 def _reanalyze(args: argparse.Namespace) -> int:
