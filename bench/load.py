@@ -1,13 +1,14 @@
 """Load: U concurrent API users and K concurrent uploads for S seconds while one live session runs.
 
 A real ``podium serve`` (defaults: pose and speech workers, live ASR; the probe-only analyser after uploads, so
-the jobs do not compete with the live session for the two cores), loopback only. Each API user is an account of
-its own looping over the reads and writes the web app does (``/me``, sessions list, one session, its analysis,
-progress, goals, creating a session; no think time); each uploader loops tus uploads of a 10 s WebM (creation +
-one ``PATCH``). One ``bench.capacity`` publisher process speaks into a live session for the whole run. Measured:
-API latency p50/p95/p99 and errors (any status other than the expected, 5xx separately), uploads completed and
-their p95, and the live session's voice-feedback latency p95 (receive − send of the analysed audio) during
-the load, next to the same session's p95 in the seconds before the load started.
+the jobs do not compete with the live session for the two cores), loopback only. Each API user (they share
+``--accounts`` accounts: signing up hashes a password with Argon2, which is deliberately slow) loops over the
+reads and writes the web app does (``/me``, sessions list, one session, its analysis, progress, goals; one
+session created at the start; no think time); each uploader loops tus uploads of a 10 s WebM (creation + one
+``PATCH``). One ``bench.capacity`` publisher process speaks into a live session for the whole run. Measured: API
+latency p50/p95/p99 and errors (any status other than the expected, 5xx separately), uploads completed and
+their p95, and the live session's voice-feedback latency p95 (receive − send of the analysed audio) during the
+load, next to the same session's p95 in the seconds before the load started.
 
 Runs in a private network namespace (re-executes itself under ``unshare -n``; needs root). Usage::
 
@@ -176,11 +177,13 @@ async def load(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     env = {"PODIUM_JOBS_ANALYZER": FAKE_ANALYZER, "PODIUM_NO_MEDIA_TIMEOUT_S": "30", **server_env(args.server_env)}
     server = Server(work / "server", env)
     baseline = args.baseline
-    report: dict[str, Any] = {"users": args.users, "uploads": args.uploads, "seconds": args.seconds}
+    report: dict[str, Any] = {"users": args.users, "accounts": args.accounts, "uploads": args.uploads}
+    report["seconds"] = args.seconds
     report["load_start"] = loadavg()
     await asyncio.to_thread(server.start)
     try:
-        users = await accounts(server.base, args.users, "user")
+        shared = await accounts(server.base, min(args.accounts, args.users), "user")
+        users = [shared[i % len(shared)] for i in range(args.users)]
         uploaders = await accounts(server.base, args.uploads, "uploader")
         data = await asyncio.to_thread(upload_file, work / "talk.webm")
         pub = await live_session(server, baseline + args.seconds + 10, work)
@@ -218,6 +221,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--uploads", type=int, default=20)
+    parser.add_argument("--accounts", type=int, default=20, help="accounts the API users share (sign-up is slow)")
     parser.add_argument("--seconds", type=float, default=120.0)
     parser.add_argument("--baseline", type=float, default=15.0, help="seconds of the live session before the load")
     parser.add_argument("--json", type=Path, default=None)

@@ -18,7 +18,7 @@ import pytest
 from tests.webrtc_support import netns_available
 
 pytestmark = pytest.mark.slow
-LIVE_ENV = ["--server-env", "PODIUM_LIVE_ASR=false"]
+LIVE_ENV = ["--server-env", "PODIUM_LIVE_ASR=false", "--server-env", "PODIUM_WORKERS=1"]
 
 
 def run_bench(module: str, args: list[str], out: Path, timeout_s: float) -> dict[str, Any]:
