@@ -1,6 +1,8 @@
 """Test video of a real person with known ground truth.
 
-matplotlib ships a real head-and-shoulders photo (``grace_hopper.jpg``). A :class:`VideoScript` places it on
+matplotlib ships a real head-and-shoulders photo (``grace_hopper.jpg``, person ``"hopper"``: the one the
+project tunes on); scikit-image ships a second (``astronaut.png``, person ``"astronaut"``: held out, for
+evaluation only, never for training or tuning). A :class:`VideoScript` places the chosen photo on
 a plain canvas and moves it over time: rotation (``tilt_deg``, positive = counter-clockwise as seen in the
 image, i.e. the person's image-right/anatomical-left shoulder goes up), horizontal and vertical offset in
 pixels (sway, cut-off framing), scale (distance) and absence intervals. Keyframes are ``(t_s, value)`` pairs
@@ -10,6 +12,7 @@ them to WebM/MP4 with PyAV or to a y4m file for Chromium's fake camera.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -25,24 +28,36 @@ from PIL import Image
 
 Keyframes = tuple[tuple[float, float], ...]
 VideoCodec = Literal["vp8", "h264"]
+Person = Literal["hopper", "astronaut"]
+PERSONS: tuple[Person, ...] = ("hopper", "astronaut")
+HELD_OUT_PERSONS: frozenset[Person] = frozenset({"astronaut"})
+"""People never used for training or tuning; benchmarks report them apart."""
 
 PHOTO_SHOULDER_Y = 0.78
 """Approximate height of the shoulder line in the photo (fraction of its height): the rotation pivot."""
 
 
-def photo_path() -> Path:
-    """Path of the real photo matplotlib ships."""
+_SHOULDER_Y: dict[str, float] = {"hopper": PHOTO_SHOULDER_Y, "astronaut": 0.55}
+
+
+def photo_path(person: Person = "hopper") -> Path:
+    """Path of a real photo: matplotlib's Grace Hopper, or scikit-image's astronaut (dev dependency)."""
+    if person == "astronaut":
+        spec = importlib.util.find_spec("skimage")
+        if spec is None or spec.origin is None:
+            raise FileNotFoundError("person 'astronaut' needs scikit-image (pip install -e '.[dev]')")
+        return Path(spec.origin).parent / "data" / "astronaut.png"
     return Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg"
 
 
-@lru_cache(maxsize=1)
-def _photo_rgba() -> Image.Image:
-    return Image.open(photo_path()).convert("RGBA")
+@lru_cache(maxsize=4)
+def _photo_rgba(person: Person = "hopper") -> Image.Image:
+    return Image.open(photo_path(person)).convert("RGBA")
 
 
-def load_person_photo() -> np.ndarray:
-    """The photo as an ``H×W×3`` uint8 RGB array (600×512)."""
-    return np.asarray(_photo_rgba().convert("RGB"))
+def load_person_photo(person: Person = "hopper") -> np.ndarray:
+    """The photo as an ``H×W×3`` uint8 RGB array (hopper 600×512, astronaut 512×512)."""
+    return np.asarray(_photo_rgba(person).convert("RGB"))
 
 
 @dataclass(frozen=True)
@@ -86,6 +101,7 @@ class VideoScript:
     noise_std: float = 0.0
     seed: int = 0
     frame_times: Sequence[float] | None = field(default=None, compare=False)
+    person: Person = "hopper"
 
     def times(self) -> list[float]:
         """Presentation times of all frames."""
@@ -124,7 +140,7 @@ def render_frame(script: VideoScript, truth: FrameTruth) -> np.ndarray:
     """Draw one frame for ``truth`` (``H×W×3`` uint8 RGB)."""
     canvas = Image.new("RGBA", (script.width, script.height), (*script.background_rgb, 255))
     if truth.person_visible:
-        photo = _photo_rgba()
+        photo = _photo_rgba(script.person)
         ph = max(1, round(script.height * script.person_height * truth.scale))
         pw = max(1, round(photo.width * ph / photo.height))
         scaled = photo.resize((pw, ph), Image.Resampling.BILINEAR)
@@ -133,7 +149,7 @@ def render_frame(script: VideoScript, truth: FrameTruth) -> np.ndarray:
         layer = Image.new("RGBA", (script.width, script.height), (0, 0, 0, 0))
         layer.paste(scaled, (x0, y0))
         if truth.tilt_deg:
-            pivot = (x0 + pw / 2, y0 + ph * PHOTO_SHOULDER_Y)
+            pivot = (x0 + pw / 2, y0 + ph * _SHOULDER_Y[script.person])
             layer = layer.rotate(truth.tilt_deg, resample=Image.Resampling.BILINEAR, center=pivot)
         canvas.alpha_composite(layer)
     frame = np.asarray(canvas.convert("RGB"))
