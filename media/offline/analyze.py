@@ -17,7 +17,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from inference.report.body import Body
@@ -25,17 +24,19 @@ from inference.report.model import SCHEMA_VERSION, Generator, ModelInfo, Report,
 from inference.report.speech import Speech
 from inference.report.upgrade import dump_report
 from inference.speech.filler_fusion import FusionSettings
+from media.offline.audio_windows import WindowPlan
 from media.offline.body import BodyOptions, BodyReportBuilder
-from media.offline.decode import MediaInfo, decode_audio, iter_video_frames, probe
+from media.offline.decode import MediaInfo, iter_audio, iter_video_frames, probe
 from media.offline.errors import ModelsMissing
 from media.offline.model_choice import chosen_weights
 from media.offline.provenance import weights_info, whisper_info
-from media.offline.speech import (
-    SpeechOptions,
-    analyze_voice,
-    build_speech_section,
-    recover_dropped_speech,
-    speech_seconds,
+from media.offline.speech import SpeechOptions, build_speech_section
+from media.offline.speech_stream import (
+    SpeechStages,
+    StageClock,
+    acoustic_detector,
+    stream_speech,
+    whisper_transcriber,
 )
 
 __all__ = ["SCHEMA_VERSION", "AnalysisModels", "AnalysisOptions", "analyze_file", "analyze_report", "worker_models"]
@@ -76,6 +77,10 @@ class AnalysisOptions(BaseModel):
     speech_timeline_window_s: float = Field(10.0, gt=0)
     min_pause_s: float = Field(1.0, gt=0)
     allow_truncated: bool = False
+    audio_window_s: float = Field(
+        300.0, ge=30, description="Audio analysed at once (ASR, filler detector); bounds memory whatever the duration."
+    )
+    audio_overlap_s: float = Field(5.0, ge=0, le=10, description="Audio shared by consecutive windows.")
     min_acoustic_filler_confidence: float = Field(
         FusionSettings().min_acoustic_confidence,
         ge=0,
@@ -299,35 +304,32 @@ def analyze_report(
 def _analyze_speech(
     info: MediaInfo, options: AnalysisOptions, models: AnalysisModels, tracker: _Progress
 ) -> tuple[Speech, list[ModelInfo]]:
-    samples = decode_audio(info, tracker.stage("decode_audio"))
-    tracker.done("decode_audio")
+    """Audio decoded as a stream and analysed window by window (:mod:`media.offline.speech_stream`), so memory
+    does not grow with the duration beyond the per-frame voice measures and the words."""
     speech_options = SpeechOptions(
         timeline_window_s=options.speech_timeline_window_s,
         min_pause_s=options.min_pause_s,
         fusion=FusionSettings(min_acoustic_confidence=options.min_acoustic_filler_confidence),
     )
-    tracker.stage("voice")
-    voice = analyze_voice(samples, speech_options)
-    tracker.done("voice")
     whisper = models.whisper()
     used = [models.infos["whisper"]]
+    detector = models.acoustic() if options.acoustic_fillers else None
+    if detector is not None:
+        used.append(models.infos["filler_cnn"])
     report_fraction = tracker.stage("transcribe")
-    if speech_seconds(voice) >= MIN_SPEECH_FOR_ASR_S:
-        words = whisper.transcribe_samples(samples, progress=report_fraction)
-        words = recover_dropped_speech(whisper.decode_stretch, samples, words, voice)
-    else:
-        words = []
+    stages = SpeechStages(
+        transcribe=whisper_transcriber(whisper, MIN_SPEECH_FOR_ASR_S),
+        detect=acoustic_detector(detector) if detector is not None else None,
+        on_window=lambda window: report_fraction(window.end_s / max(info.duration_s, 1e-6)),
+    )
+    clock = StageClock()
+    plan = WindowPlan(options.audio_window_s, options.audio_overlap_s)
+    streamed = stream_speech(iter_audio(info), stages, plan, speech_options, clock)
     tracker.done("transcribe")
-    acoustic = None
-    if options.acoustic_fillers:
-        tracker.stage("acoustic_fillers")
-        detector = models.acoustic()
-        if detector is not None:
-            acoustic = detector.detect(np.ascontiguousarray(samples, dtype=np.float32))
-            used.append(models.infos["filler_cnn"])
-        tracker.done("acoustic_fillers")
-    duration = max(info.duration_s, len(samples) / 16_000)
-    section = build_speech_section(words, acoustic, voice, duration, speech_options)
+    stage_names = ["decode_audio", "voice", "transcribe"] + (["acoustic_fillers"] if options.acoustic_fillers else [])
+    tracker.timings |= {name: round(clock.seconds.get(name, 0.0), 3) for name in stage_names}
+    duration = max(info.duration_s, streamed.samples / 16_000)
+    section = build_speech_section(streamed.words, streamed.acoustic, streamed.voice, duration, speech_options)
     return Speech.model_validate(section), used
 
 

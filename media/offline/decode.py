@@ -174,12 +174,19 @@ def decode_audio(info: MediaInfo, progress: FractionCallback | None = None) -> n
     """The first audio stream as 16 kHz mono float32, sample 0 at media time 0 (gaps filled with silence).
 
     Decode errors in single packets are skipped (the gap becomes silence); an empty result is returned when
-    the file has no audio.
+    the file has no audio. This holds the whole file in memory: analysis uses :func:`iter_audio` instead.
     """
+    pieces = list(iter_audio(info, progress))
+    return np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
+
+
+def iter_audio(info: MediaInfo, progress: FractionCallback | None = None) -> Iterator[np.ndarray]:
+    """:func:`decode_audio` as a stream of consecutive float32 pieces (a few ms to a gap's length each), decoded
+    as they are consumed, so memory does not grow with the file's duration (a silence fill of a gap is one
+    piece of at most :data:`MAX_PIECE_S`)."""
     if not info.has_audio:
-        return np.zeros(0, np.float32)
+        return
     resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
-    chunks: list[np.ndarray] = []
     written = 0
     total = max(info.end_s, 1e-6)
     next_report = 0.0
@@ -191,21 +198,29 @@ def decode_audio(info: MediaInfo, progress: FractionCallback | None = None) -> n
                     t = frame.time - info.start_s
                     gap = round(t * SAMPLE_RATE) - written
                     if gap > _GAP_FILL_S * SAMPLE_RATE:
-                        chunks.append(np.zeros(gap, np.float32))
+                        yield from _silence(gap)
                         written += gap
                     if progress is not None and t / total >= next_report:
                         progress(min(1.0, t / total))
                         next_report = t / total + 0.02
                 for out in resampler.resample(frame):
                     chunk = out.to_ndarray().reshape(-1).astype(np.float32, copy=False)
-                    chunks.append(chunk)
                     written += len(chunk)
+                    yield chunk
         for out in resampler.resample(None):
-            chunk = out.to_ndarray().reshape(-1).astype(np.float32, copy=False)
-            chunks.append(chunk)
+            yield out.to_ndarray().reshape(-1).astype(np.float32, copy=False)
     if progress is not None:
         progress(1.0)
-    return np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
+
+
+MAX_PIECE_S = 10.0
+"""Longest silence piece :func:`iter_audio` yields at once (a long gap comes as several)."""
+
+
+def _silence(samples: int) -> Iterator[np.ndarray]:
+    step = int(MAX_PIECE_S * SAMPLE_RATE)
+    for start in range(0, samples, step):
+        yield np.zeros(min(step, samples - start), np.float32)
 
 
 def iter_video_frames(
