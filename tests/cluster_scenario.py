@@ -206,6 +206,8 @@ async def scenario(data_dir: Path, redis_url: str, prefix: str) -> dict[str, Any
             else None
         )
         report["redirects"] = await redirects(http, path, speaker, coach)
+        stranger = await token(http, "stranger@example.com")
+        report["stranger_on_b"] = (await redirects(http, path, stranger, stranger))["whep_post"]
         whip_on_a = report["redirects"]["whip_post"][1] or base("a") + path + "/whip"
         async with http.post(whip_on_a, data=offer, headers={**speaker, "Content-Type": SDP}) as r:
             report["whip_post_followed_status"] = r.status

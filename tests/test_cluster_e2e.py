@@ -62,6 +62,7 @@ def test_whip_and_whep_on_b_answer_307_to_a(report: dict[str, Any]) -> None:
         assert location.startswith(a + "/api/v1/sessions/"), (name, location)
     assert report["redirects"]["whep_post"][1].endswith("/whep")
     assert report["redirects"]["whip_delete"][1].endswith("/whip/publisher")
+    assert report["stranger_on_b"] == [404, None], "access is checked before the redirect: ids don't leak"
     assert report["whip_post_followed_status"] == 409, "A holds the publisher: a second one is refused there"
     assert report["whep_on_a_status"] == 400, "A serves WHEP itself (this offer is garbage)"
 

@@ -14,6 +14,7 @@ from server.cluster.expiry import (
     remote_media_time,
 )
 from server.cluster.messages import FEED_END, Revocation, note_message, parse_note_message
+from server.cluster.node import Cluster
 from server.settings import Settings
 
 
@@ -75,3 +76,13 @@ def test_revocations_round_trip() -> None:
     for revocation in (Revocation("node-a", "o", "c", "s1"), Revocation("node-a", "o", "c", None)):
         assert Revocation.from_json(revocation.to_json()) == revocation
     assert Revocation.from_json('{"node_id": "a"}') is None and Revocation.from_json("nope") is None
+
+
+async def test_without_redis_the_cluster_finds_nothing_elsewhere_and_sends_nothing() -> None:
+    cluster = Cluster.local("http://127.0.0.1:8080")
+    assert not cluster.shared and cluster.node_id == "local"
+    assert await cluster.elsewhere("s1") is None
+    assert await cluster.bus.subscribe("s1", limit=5) is None
+    note = NoteFeedback(t_s=1.0, id="n", author="a", text="t")
+    assert not await cluster.bus.send_note("other", "s1", note, True)
+    assert await cluster.registry.orphans(["s1", "s2"]) == []
