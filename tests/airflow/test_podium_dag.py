@@ -7,9 +7,11 @@ is not installed there, and it imports nothing of Podium.
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -19,6 +21,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 PODIUM_BIN = Path(os.environ.get("PODIUM_VENV_BIN", ROOT / ".venv" / "bin"))
 WORK = Path(tempfile.mkdtemp(prefix="podium-airflow-"))
+atexit.register(shutil.rmtree, WORK, True)
 AIRFLOW = Path(sys.executable).with_name("airflow")
 
 # Airflow reads its configuration when first imported: a metadata database of this test, no examples.
