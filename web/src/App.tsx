@@ -14,6 +14,7 @@ const ReviewPage = lazy(() => import("./pages/review/ReviewPage").then((m) => ({
 const ProgressPage = lazy(() => import("./pages/progress/ProgressPage").then((m) => ({ default: m.ProgressPage })));
 const UploadPage = lazy(() => import("./pages/upload/UploadPage").then((m) => ({ default: m.UploadPage })));
 const SharesPage = lazy(() => import("./pages/shares/SharesPage").then((m) => ({ default: m.SharesPage })));
+const AccountPage = lazy(() => import("./pages/account/AccountPage").then((m) => ({ default: m.AccountPage })));
 const WatchPage = lazy(() => import("./pages/watch/WatchPage").then((m) => ({ default: m.WatchPage })));
 
 const NAV = [
@@ -60,9 +61,9 @@ function Layout() {
         </ul>
         <div className="nav-account">
           {me.data && (
-            <span className="nav-email" title={me.data.email}>
+            <NavLink to="/account" className="nav-email" title={`${me.data.email}: account and consent`}>
               {me.data.email}
-            </span>
+            </NavLink>
           )}
           <SignOutButton />
         </div>
@@ -117,6 +118,7 @@ export function App() {
         <Route path="/upload" element={<UploadPage />} />
         <Route path="/shares" element={<SharesPage />} />
         <Route path="/watch/:id" element={<WatchPage />} />
+        <Route path="/account" element={<AccountPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

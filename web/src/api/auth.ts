@@ -28,3 +28,8 @@ export function register(email: string, password: string, consent: boolean): Pro
 export function giveConsent(): Promise<UserOut> {
   return requestJson<UserOut>("/api/v1/me/consent", { method: "POST" });
 }
+
+/** DELETE /api/v1/me/consent: withdraw it; new recordings and uploads are refused, existing ones stay. */
+export function withdrawConsent(): Promise<UserOut> {
+  return requestJson<UserOut>("/api/v1/me/consent", { method: "DELETE" });
+}

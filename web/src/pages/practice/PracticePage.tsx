@@ -1,5 +1,7 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router";
+import { isConsentRequired, useConsent } from "../../auth/consent";
+import { ConsentPrompt } from "../../components/consent/ConsentPrompt";
 import { Button } from "../../components/ui/Button";
 import { ErrorBanner } from "../../components/ui/ErrorBanner";
 import { Field } from "../../components/ui/Field";
@@ -58,6 +60,14 @@ export function PracticePage() {
   const liveNotesError = useLiveNotesSwitch(live.session, liveNotes, busy);
   const showNotes = liveNotes && (busy || live.notes.length > 0);
   const { state, stop: stopLive } = live;
+  const consent = useConsent();
+  const refused = live.error !== null && isConsentRequired(live.error.error);
+  const needsConsent = consent.state === "missing" || refused;
+  const { recheck } = consent;
+
+  useEffect(() => {
+    if (refused) recheck();
+  }, [refused, recheck]);
 
   useEffect(() => {
     if (state.endedReason === null) return;
@@ -66,7 +76,7 @@ export function PracticePage() {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (media.stream && !busy) void live.start(media.stream, title.trim() || "Practice talk");
+    if (media.stream && !busy && !needsConsent) void live.start(media.stream, title.trim() || "Practice talk");
   };
 
   const stop = async () => {
@@ -89,7 +99,8 @@ export function PracticePage() {
       <PageHeader title="Practice">Rehearse your talk with live feedback on pace, voice and body language.</PageHeader>
 
       {media.error && <ErrorBanner title="Camera and microphone" error={media.error} onRetry={media.retry} />}
-      {live.error && <ErrorBanner title={live.error.step} error={live.error.error} onDismiss={live.clearError} />}
+      {needsConsent && !busy && <ConsentPrompt action="practise" onAgreed={live.clearError} />}
+      {live.error && !refused && <ErrorBanner title={live.error.step} error={live.error.error} onDismiss={live.clearError} />}
       {liveNotesError ? <ErrorBanner title="Switching coaches' live notes" error={liveNotesError} /> : null}
       {live.phase === "failed" && live.session && live.startedAt !== null && (
         <p className="practice-saved">
@@ -149,7 +160,7 @@ export function PracticePage() {
               Stop
             </Button>
           ) : (
-            <Button id="start" type="submit" className="btn-lg" disabled={!media.stream}>
+            <Button id="start" type="submit" className="btn-lg" disabled={!media.stream || needsConsent}>
               Start
             </Button>
           )}

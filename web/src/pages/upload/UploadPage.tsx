@@ -2,6 +2,8 @@ import { useCallback, useEffect, useReducer, useRef, useState, type DragEvent } 
 import { useNavigate } from "react-router";
 import { forgetUpload, startUpload, unfinishedUploads, type UploadHandle } from "../../api/uploads";
 import type { PreviousUpload } from "tus-js-client";
+import { isConsentRefusal, useConsent } from "../../auth/consent";
+import { ConsentPrompt } from "../../components/consent/ConsentPrompt";
 import { formatDateTime } from "../../components/transcript/clock";
 import { Button } from "../../components/ui/Button";
 import { Card } from "../../components/ui/Card";
@@ -47,6 +49,9 @@ export function UploadPage() {
   const [dragging, setDragging] = useState(false);
   const [unfinished, setUnfinished] = useState<PreviousUpload[]>([]);
   const handle = useRef<UploadHandle | null>(null);
+  const consent = useConsent();
+  const [refusedFile, setRefusedFile] = useState<File | null>(null);
+  const needsConsent = consent.state === "missing" || refusedFile !== null;
   const busy = phase.kind === "uploading" || phase.kind === "paused" || phase.kind === "processing" || phase.kind === "done";
 
   const refreshUnfinished = useCallback(() => {
@@ -72,7 +77,13 @@ export function UploadPage() {
       handle.current = await startUpload(file, title.trim() || titleFrom(file.name), {
         onProgress: (sent, total) => dispatch({ type: "progress", sent, total }),
         onSuccess: (sessionId) => dispatch({ type: "success", sessionId }),
-        onError: (status, body) => dispatch({ type: "error", message: uploadErrorMessage(status, body) }),
+        onError: (status, body) => {
+          if (isConsentRefusal(status, body)) {
+            setRefusedFile(file);
+            consent.recheck();
+            dispatch({ type: "reset" });
+          } else dispatch({ type: "error", message: uploadErrorMessage(status, body) });
+        },
       });
       if (handle.current.resumed) dispatch({ type: "start", fileName: file.name, total: file.size, resumed: true });
     } catch (err) {
@@ -106,6 +117,12 @@ export function UploadPage() {
     dispatch({ type: "reset" });
     if (current) void current.cancel().catch(() => undefined).then(refreshUnfinished);
   };
+  /** Consent given: the upload it stopped (if any) starts again. */
+  const agreed = () => {
+    const file = refusedFile;
+    setRefusedFile(null);
+    if (file) void begin(file);
+  };
   const forget = (key: string) => void forgetUpload(key).then(refreshUnfinished);
 
   return (
@@ -113,6 +130,7 @@ export function UploadPage() {
       <PageHeader title="Upload a recording">
         Get the full analysis of a talk you recorded elsewhere: video or audio ({MEDIA_EXTENSIONS.join(", ")}).
       </PageHeader>
+      {needsConsent && !busy ? <ConsentPrompt action="upload a recording" onAgreed={agreed} /> : null}
       {phase.kind === "idle" ? <Unfinished uploads={unfinished} onForget={forget} /> : null}
       <Card>
         <Field
@@ -123,7 +141,7 @@ export function UploadPage() {
           maxLength={200}
           disabled={busy}
         />
-        {busy ? null : (
+        {busy || needsConsent ? null : (
           <div
             className={dragging ? "dropzone dropzone--over" : "dropzone"}
             onDragOver={(e) => {
