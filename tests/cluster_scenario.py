@@ -1,6 +1,7 @@
-"""Two real `podium serve` nodes on one SQLite file and one Redis; run inside a network namespace.
+"""Two real `podium serve` nodes on one database and one Redis; run inside a network namespace.
 
-``python -m tests.cluster_scenario --data-dir D --redis-url unix://SOCK?db=15 --prefix P --out F`` starts node A
+``python -m tests.cluster_scenario --data-dir D --redis-url unix://SOCK?db=15 --prefix P --out F
+[--database-url URL]`` (default: one SQLite file in D) starts node A
 and node B (each with its own data dir and PODIUM_PUBLIC_URL), publishes over WHIP to A with an aiortc client,
 follows the session's SSE on B, posts a coach's note on B, tries WHIP/WHEP on B (307 to A), revokes the coach's
 share on A while the coach follows the SSE on B, kills A with SIGKILL
@@ -39,11 +40,11 @@ def base(node: str) -> str:
     return f"http://127.0.0.1:{PORTS[node]}"
 
 
-def node_env(data_dir: Path, node: str, redis_url: str, prefix: str) -> dict[str, str]:
+def node_env(data_dir: Path, node: str, database_url: str, redis_url: str, prefix: str) -> dict[str, str]:
     return {
         **os.environ,
         "PODIUM_DATA_DIR": str(data_dir / node),
-        "PODIUM_DATABASE_URL": f"sqlite:///{data_dir / 'shared.db'}",
+        "PODIUM_DATABASE_URL": database_url,
         "PODIUM_SECRET_KEY": SECRET,
         "PODIUM_REDIS_URL": redis_url,
         "PODIUM_CLUSTER_PREFIX": prefix,
@@ -82,8 +83,10 @@ async def start_node(env: dict[str, str], node: str, log: Path) -> asyncio.subpr
 
 
 @asynccontextmanager
-async def nodes(data_dir: Path, redis_url: str, prefix: str) -> AsyncIterator[dict[str, asyncio.subprocess.Process]]:
-    envs = {n: node_env(data_dir, n, redis_url, prefix) for n in PORTS}
+async def nodes(
+    data_dir: Path, database_url: str, redis_url: str, prefix: str
+) -> AsyncIterator[dict[str, asyncio.subprocess.Process]]:
+    envs = {n: node_env(data_dir, n, database_url, redis_url, prefix) for n in PORTS}
     await asyncio.to_thread(subprocess.run, [sys.executable, "-c", UPGRADE], env=envs["a"], check=True)
     procs: dict[str, asyncio.subprocess.Process] = {}
     try:
@@ -168,9 +171,9 @@ async def revoke_on_a(
     }
 
 
-async def scenario(data_dir: Path, redis_url: str, prefix: str) -> dict[str, Any]:
+async def scenario(data_dir: Path, database_url: str, redis_url: str, prefix: str) -> dict[str, Any]:
     report: dict[str, Any] = {"base": {n: base(n) for n in PORTS}}
-    async with nodes(data_dir, redis_url, prefix) as procs, aiohttp.ClientSession() as http:
+    async with nodes(data_dir, database_url, redis_url, prefix) as procs, aiohttp.ClientSession() as http:
         speaker, coach = await token(http, "speaker@example.com"), await token(http, "coach@example.com")
         async with http.post(f"{base('a')}/api/v1/sessions", json={"title": "two nodes"}, headers=speaker) as r:
             created = await r.json()
@@ -245,10 +248,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--redis-url", required=True)
+    parser.add_argument("--database-url", default="", help="default: one SQLite file in the data dir")
     parser.add_argument("--prefix", required=True)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
-    report = asyncio.run(scenario(args.data_dir, args.redis_url, args.prefix))
+    database_url = args.database_url or f"sqlite:///{args.data_dir / 'shared.db'}"
+    report = asyncio.run(scenario(args.data_dir, database_url, args.redis_url, args.prefix))
     args.out.write_text(json.dumps(report, default=str))
 
 

@@ -1,10 +1,11 @@
-"""Two real `podium serve` processes on one SQLite file and one real Redis (reached from inside the network
-namespace through a Unix-socket relay): node B carries node A's live session (SSE, notes), sends WHIP and WHEP
-to A with 307, ends a coach's stream when the share is revoked on A, and ends A's session as interrupted once A
-was killed and its heartbeat expired."""
+"""Two real `podium serve` processes on one database (one SQLite file; the real PostgreSQL) and the real Redis,
+the services reached from inside the network namespace through Unix-socket relays: node B carries node A's live
+session (SSE, notes), sends WHIP and WHEP to A with 307, ends a coach's stream when the share is revoked on A, and
+ends A's session as interrupted once A was killed and its heartbeat expired."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import uuid
@@ -23,16 +24,22 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> dict[str, Any]:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def report(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> dict[str, Any]:
     data_dir: Path = tmp_path_factory.mktemp("cluster")
-    parsed = make_url(redis_url)
-    sock = data_dir / "redis.sock"
+    redis = make_url(redis_url)
     out = data_dir / "report.json"
     prefix = f"podium:test:{uuid.uuid4().hex}:"
     argv = [sys.executable, "-m", "tests.cluster_scenario", "--data-dir", str(data_dir), "--prefix", prefix]
-    argv += ["--redis-url", f"unix://{sock}?db={parsed.database or 0}", "--out", str(out)]
-    with UnixRelay(sock, parsed.host or "127.0.0.1", parsed.port or 6379):
+    argv += ["--redis-url", f"unix://{data_dir / 'redis.sock'}?db={redis.database or 0}", "--out", str(out)]
+    with contextlib.ExitStack() as relays:
+        relays.enter_context(UnixRelay(data_dir / "redis.sock", redis.host or "127.0.0.1", redis.port or 6379))
+        if request.param == "postgresql":
+            pg = make_url(request.getfixturevalue("postgres_url"))
+            port = pg.port or 5432
+            relays.enter_context(UnixRelay(data_dir / f".s.PGSQL.{port}", pg.host or "127.0.0.1", port))
+            local = pg.set(host=None, query={"host": str(data_dir), "port": str(port)})
+            argv += ["--database-url", local.render_as_string(hide_password=False)]
         proc = run_in_netns(argv, timeout=300)
     assert proc.returncode == 0, proc.stderr[-4000:]
     result: dict[str, Any] = json.loads(out.read_text())
