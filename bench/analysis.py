@@ -7,6 +7,11 @@ includes model loading; ``--warm`` adds a second run in the same process with th
 
     nice .venv/bin/python bench/analysis.py                 # 5-minute talk, default options
     .venv/bin/python bench/analysis.py --duration 60 --options '{"pose_variant": "lite"}'
+    nice .venv/bin/python bench/analysis.py --memory 120,600,1800 [--speech]   # peak RSS vs duration
+
+``--memory`` analyses audio-only files of each duration (a quiet tone then faint noise, or with ``--speech`` a
+talk of generated speech repeated to length) in a fresh process each and prints its peak RSS next to the peak
+RSS of a process that only decodes the whole file at once (what analysis did before it streamed).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import multiprocessing
 import resource
 import sys
 import time
+import wave
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +63,81 @@ def generate_talk(path: Path, duration_s: float, fps: float, seed: int = 0) -> P
     write_video(partial, script, audio=audio, sample_rate=SAMPLE_RATE)
     partial.replace(path)
     return path
+
+
+def memory_audio(path: Path, duration_s: float, speech: bool) -> Path:
+    """An audio-only WAV of ``duration_s`` (reused when it exists): generated speech looped, or tone + noise."""
+    if path.exists():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    samples = int(duration_s * SAMPLE_RATE)
+    if speech:
+        talk = np.concatenate([item.clip.samples.astype(np.float32) for item in corpus(12, seed=3, n_sentences=3)])
+        audio = np.resize(talk, samples)
+    else:
+        t = np.arange(samples) / SAMPLE_RATE
+        noise = np.random.default_rng(0).standard_normal(samples) * 0.0005
+        audio = np.where(t < duration_s / 2, 0.001 * np.sin(2 * np.pi * 440 * t), noise)
+    partial = path.with_suffix(".partial.wav")
+    with wave.open(str(partial), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(SAMPLE_RATE)
+        out.writeframes((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
+    partial.replace(path)
+    return path
+
+
+def _peak_rss_of(target: Any, *args: Any) -> dict[str, Any]:
+    """Run ``target(*args, queue)`` in a spawned process; what it puts, with its own peak RSS (MiB)."""
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=target, args=(*args, queue))
+    proc.start()
+    result: dict[str, Any] = queue.get()
+    proc.join()
+    if proc.exitcode != 0:
+        raise SystemExit(f"process exited with {proc.exitcode}")
+    return result
+
+
+def _analyse_audio(path: str, models_dir: str, out: Any) -> None:
+    from media.offline.analyze import AnalysisOptions, analyze_report
+
+    started = time.perf_counter()
+    report = analyze_report(path, Path(models_dir), AnalysisOptions(body=False))
+    words = report.speech.word_count if report.speech else 0
+    out.put({"wall_s": time.perf_counter() - started, "words": words, "peak_rss_mib": _self_peak_mib()})
+
+
+def _decode_whole(path: str, out: Any) -> None:
+    from media.offline.decode import decode_audio, probe
+
+    samples = decode_audio(probe(path))
+    out.put({"samples": len(samples), "peak_rss_mib": _self_peak_mib()})
+
+
+def _self_peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def memory_table(durations: list[float], models_dir: Path, cache_dir: Path, speech: bool) -> str:
+    """Peak RSS of the analysis and of a whole-file decode, per duration, as a Markdown table."""
+    kind = "speech" if speech else "tone+noise"
+    lines = [
+        f"| audio ({kind}) | analysis peak RSS MiB | analysis s | words | whole-file decode alone, peak RSS MiB |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    for duration in durations:
+        path = memory_audio(cache_dir / f"memory_{duration:.0f}s_{kind.replace('+', '_')}.wav", duration, speech)
+        run = _peak_rss_of(_analyse_audio, str(path), str(models_dir))
+        whole = _peak_rss_of(_decode_whole, str(path))
+        lines.append(
+            f"| {duration / 60:.0f} min | {run['peak_rss_mib']:.0f} | {run['wall_s']:.0f} | {run['words']} | "
+            f"{whole['peak_rss_mib']:.0f} |"
+        )
+        print(lines[-1], file=sys.stderr, flush=True)
+    return "\n".join(lines)
 
 
 def _analyse(path: str, models_dir: str, options: dict[str, Any], warm: bool, out: Any) -> None:
@@ -108,7 +189,13 @@ def main() -> int:
     parser.add_argument("--cache-dir", type=Path, default=Path("var/bench"), help="where the generated talk is kept")
     parser.add_argument("--warm", action="store_true", help="also time a second run with the models loaded")
     parser.add_argument("--json", action="store_true", help="print the raw result as JSON")
+    parser.add_argument("--memory", help="durations in seconds, e.g. 120,600,1800: peak RSS vs duration instead")
+    parser.add_argument("--speech", action="store_true", help="with --memory: looped generated speech")
     args = parser.parse_args()
+    if args.memory:
+        durations = [float(x) for x in args.memory.split(",") if x.strip()]
+        print(memory_table(durations, args.models_dir, args.cache_dir, args.speech))
+        return 0
 
     path = args.cache_dir / f"talk_{args.duration:.0f}s_{args.fps:.0f}fps.webm"
     started = time.perf_counter()

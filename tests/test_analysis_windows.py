@@ -9,10 +9,10 @@ import math
 import numpy as np
 import pytest
 
-from inference.speech.types import SAMPLE_RATE, Word
+from inference.speech.types import SAMPLE_RATE, Filler, Word
 from media.offline.audio_windows import AudioWindow, WindowPlan, audio_windows
 from media.offline.speech import VoiceTrack, analyze_voice
-from media.offline.speech_stream import SpeechStages, VoiceStream, shifted_voice, stream_speech
+from media.offline.speech_stream import SpeechStages, VoiceStream, acoustic_detector, shifted_voice, stream_speech
 
 
 def _pieces(total: int, seed: int = 0) -> list[np.ndarray]:
@@ -101,3 +101,24 @@ def test_window_voice_is_moved_to_window_time_and_back() -> None:
     track = VoiceTrack(analyze_voice(_speechlike(1.0)).frames, ())
     there = shifted_voice(shifted_voice(track, -12.5), 12.5)
     assert [f.t_s for f in there.frames] == pytest.approx([f.t_s for f in track.frames])
+
+
+class _TickDetector:
+    """Hears a 0.3 s filler starting every 0.5 s of media time, wherever its input starts."""
+
+    def __init__(self) -> None:
+        self.inputs: list[int] = []
+
+    def detect(self, samples: np.ndarray, offset_s: float = 0.0) -> list[Filler]:
+        self.inputs.append(len(samples))
+        end = offset_s + len(samples) / SAMPLE_RATE
+        starts = [t / 2 for t in range(math.ceil(offset_s * 2), math.floor(end * 2) + 1)]
+        return [Filler("um", t, t + 0.3, "acoustic", 0.9) for t in starts if t + 0.3 <= end]
+
+
+def test_the_acoustic_detector_sees_a_window_in_bounded_parts_and_each_filler_once() -> None:
+    detector = _TickDetector()
+    window = AudioWindow(100.0, np.zeros(int(7.2 * SAMPLE_RATE), np.float32), 0, -math.inf, math.inf)
+    found = acoustic_detector(detector, WindowPlan(window_s=2.0, overlap_s=0.8))(window)
+    assert [f.start_s for f in found] == [100.0 + i / 2 for i in range(14)]
+    assert max(detector.inputs) == 2 * SAMPLE_RATE and len(detector.inputs) == 6

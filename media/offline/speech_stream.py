@@ -190,10 +190,20 @@ def whisper_transcriber(whisper: Any, min_speech_s: float) -> Transcribe:
     return transcribe
 
 
-def acoustic_detector(detector: Any) -> Detect:
-    """A :data:`Detect` running the acoustic filler detector over a window."""
+ACOUSTIC_PARTS = WindowPlan(window_s=30.0, overlap_s=2.0)
+"""The acoustic filler detector runs on all model windows of its input at once (memory grows with the input,
+≈ MBs per second of audio): a window is given to it in 30 s parts, each keeping the events it owns."""
+
+
+def acoustic_detector(detector: Any, parts: WindowPlan = ACOUSTIC_PARTS) -> Detect:
+    """A :data:`Detect` running the acoustic filler detector over a window, part by part."""
 
     def detect(window: AudioWindow) -> list[Filler]:
-        return list(detector.detect(np.ascontiguousarray(window.samples, dtype=np.float32), offset_s=window.start_s))
+        found: list[Filler] = []
+        for part in audio_windows([window.samples], parts):
+            offset = window.start_s + part.start_s
+            events = detector.detect(np.ascontiguousarray(part.samples, dtype=np.float32), offset_s=offset)
+            found += [f for f in events if part.owns(f.start_s - window.start_s, f.end_s - window.start_s)]
+        return found
 
     return detect
