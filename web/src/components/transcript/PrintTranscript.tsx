@@ -31,6 +31,8 @@ export function PrintTranscript({ segments }: { segments: readonly Segment[] }) 
             <Fragment key={j}>
               {token.kind === "pause" ? (
                 <span className="tw-pause">[pause {formatNumber(token.end_s - token.start_s)} s]</span>
+              ) : token.kind === "unheard" ? (
+                <span className="tw-unheard">[unrecognised speech {formatNumber(token.end_s - token.start_s)} s]</span>
               ) : (
                 <span className={token.mark ? `tw tw--${token.mark}` : "tw"}>
                   {token.inferred ? `(${token.text})` : token.text}

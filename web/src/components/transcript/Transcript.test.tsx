@@ -1,4 +1,5 @@
 import { fireEvent, render, screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import { useState } from "react";
 import { describe, expect, it } from "vitest";
 import { segment, tokenize, wordTokens } from "./segments";
@@ -49,6 +50,22 @@ describe("Transcript", () => {
     render(<Harness video={video} />);
     fireEvent.click(screen.getByRole("button", { name: "Play from 0:07" }));
     expect(video.currentTime).toBe(7.5);
+  });
+
+  it("lets keyboard users reach a word with Tab and play from it with Enter or Space", async () => {
+    const user = userEvent.setup();
+    const video = { currentTime: 0 };
+    render(<Harness video={video} />);
+    const word = screen.getByRole("button", { name: "word7" });
+    word.focus();
+    expect(word).toHaveFocus();
+    await user.keyboard("{Enter}");
+    expect(video.currentTime).toBe(3.5);
+    expect(word).toHaveAttribute("aria-current", "true");
+    await user.tab();
+    expect(screen.getByRole("button", { name: "word8" })).toHaveFocus();
+    await user.keyboard(" ");
+    expect(video.currentTime).toBe(4);
   });
 
   it("marks fillers and hedges", () => {

@@ -1,7 +1,7 @@
 import { Fragment, memo, useCallback, useEffect, useMemo, useRef, useState, type MouseEvent, type UIEvent } from "react";
 import { clock, formatNumber } from "./clock";
 import { rowOfWord, wordAt } from "./search";
-import type { Mark, Segment, Token, WordToken } from "./segments";
+import type { GapToken, Mark, Segment, Token, WordToken } from "./segments";
 import { RowLayout } from "./virtual";
 
 export interface TranscriptProps {
@@ -25,18 +25,41 @@ function wordClass(token: WordToken, active: boolean): string {
   return classes.join(" ");
 }
 
-function TokenView({ token, active }: { token: Token; active: boolean }) {
-  if (token.kind === "pause") {
-    const length = token.end_s - token.start_s;
+function GapView({ token }: { token: GapToken }) {
+  const length = formatNumber(token.end_s - token.start_s);
+  if (token.kind === "unheard") {
     return (
-      <span className="tw-pause" data-start={token.start_s} title={`Pause of ${formatNumber(length)} s`}>
-        pause {formatNumber(length)} s
-      </span>
+      <button
+        type="button"
+        className="tw-gap tw-unheard"
+        data-start={token.start_s}
+        title={`Speech heard for ${length} s, but no words were recognised in it`}
+        aria-label={`Unrecognised speech at ${clock(token.start_s)}, ${length} s: play from here`}
+      >
+        unrecognised speech {length} s
+      </button>
     );
   }
-  const title = token.mark ? `${MARK_TITLES[token.mark]}${token.inferred ? " (heard, not transcribed)" : ""}` : undefined;
   return (
-    <span
+    <button
+      type="button"
+      className="tw-gap tw-pause"
+      data-start={token.start_s}
+      title={`Pause of ${length} s`}
+      aria-label={`Pause at ${clock(token.start_s)}, ${length} s: play from here`}
+    >
+      pause {length} s
+    </button>
+  );
+}
+
+function TokenView({ token, active }: { token: Token; active: boolean }) {
+  if (token.kind !== "word") return <GapView token={token} />;
+  const title = token.mark ? `${MARK_TITLES[token.mark]}${token.inferred ? " (heard, not transcribed)" : ""}` : undefined;
+  // A button: reachable with Tab and played from with Enter or Space (the click bubbles to the viewport's handler).
+  return (
+    <button
+      type="button"
       className={wordClass(token, active)}
       data-start={token.start_s}
       data-word={token.index}
@@ -44,7 +67,7 @@ function TokenView({ token, active }: { token: Token; active: boolean }) {
       aria-current={active ? "true" : undefined}
     >
       {token.inferred ? `(${token.text})` : token.text}
-    </span>
+    </button>
   );
 }
 
@@ -148,7 +171,7 @@ export function Transcript({ segments, words, currentTime, onSeek, height = 420 
         onScroll={onScroll}
         onClick={onClick}
         role="region"
-        aria-label="Transcript (click a word to play from there)"
+        aria-label="Transcript (click a word, or Tab to it and press Enter, to play from there)"
         tabIndex={0}
       >
         <div style={{ height: range.before }} aria-hidden="true" />

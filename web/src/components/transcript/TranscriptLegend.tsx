@@ -1,7 +1,7 @@
-import type { Mark } from "./segments";
+import type { GapToken, Mark } from "./segments";
 
 export interface LegendProps {
-  readonly counts: Readonly<Record<Mark | "pause", number>>;
+  readonly counts: Readonly<Record<Mark | GapToken["kind"], number>>;
 }
 
 /** What the transcript's marks mean, with how many there are. */
@@ -20,6 +20,11 @@ export function TranscriptLegend({ counts }: LegendProps) {
       <li>
         <span className="tw-pause">pause</span> pauses: {counts.pause}
       </li>
+      {counts.unheard > 0 ? (
+        <li>
+          <span className="tw-unheard">unrecognised</span> speech no word was recognised in: {counts.unheard}
+        </li>
+      ) : null}
     </ul>
   );
 }

@@ -24,7 +24,7 @@ const input = {
 };
 
 function texts(tokens: readonly Token[]): string[] {
-  return tokens.map((t) => (t.kind === "pause" ? `[${t.end_s - t.start_s}s]` : `${t.text}${t.mark ? `:${t.mark}` : ""}`));
+  return tokens.map((t) => (t.kind !== "word" ? `[${t.kind === "unheard" ? "?" : ""}${t.end_s - t.start_s}s]` : `${t.text}${t.mark ? `:${t.mark}` : ""}`));
 }
 
 describe("tokenize", () => {
@@ -58,7 +58,27 @@ describe("tokenize", () => {
   });
 
   it("counts the marks", () => {
-    expect(markCounts(tokenize(input))).toEqual({ filler: 2, hedge: 2, crutch: 1, pause: 1 });
+    expect(markCounts(tokenize(input))).toEqual({ filler: 2, hedge: 2, crutch: 1, pause: 1, unheard: 0 });
+  });
+
+  it("puts stretches of unrecognised speech among the words and pauses in time order, and counts them", () => {
+    const tokens = tokenize({ ...input, unrecognised: [{ start_s: 6.0, end_s: 8.5 }, { start_s: 0.0, end_s: 0.5 }] });
+    expect(texts(tokens)).toEqual([
+      "[?0.5s]",
+      "Um:filler",
+      "today",
+      "I:hedge",
+      "think:hedge",
+      "we",
+      "like:crutch",
+      "ship.",
+      "[2.1s]",
+      "uh:filler",
+      "Next",
+      "[?2.5s]",
+    ]);
+    expect(markCounts(tokens).unheard).toBe(2);
+    expect(wordTokens(tokens).map((t) => t.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
   it("copes with an empty report", () => {

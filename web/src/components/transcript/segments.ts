@@ -23,6 +23,8 @@ export interface TranscriptInput {
   readonly hedges?: readonly TimedText[] | null;
   readonly lexicalFillers?: readonly TimedText[] | null;
   readonly pauses?: readonly Span[] | null;
+  /** Stretches heard as speech in which no word was recognised. */
+  readonly unrecognised?: readonly Span[] | null;
 }
 
 export type Mark = "filler" | "hedge" | "crutch";
@@ -45,7 +47,17 @@ export interface PauseToken {
   readonly end_s: number;
 }
 
-export type Token = WordToken | PauseToken;
+/** Speech the voice detector heard but in which no word was recognised. */
+export interface UnheardToken {
+  readonly kind: "unheard";
+  readonly start_s: number;
+  readonly end_s: number;
+}
+
+/** A token that is not a word: a pause or a stretch of unrecognised speech. */
+export type GapToken = PauseToken | UnheardToken;
+
+export type Token = WordToken | GapToken;
 
 export interface Segment {
   readonly start_s: number;
@@ -121,16 +133,18 @@ export function tokenize(input: TranscriptInput): Token[] {
     inferred: s.inferred,
     index,
   }));
-  return mergePauses(tokens, byStart(input.pauses));
+  const gaps: GapToken[] = [
+    ...(input.pauses ?? []).map((p): GapToken => ({ kind: "pause", start_s: p.start_s, end_s: p.end_s })),
+    ...(input.unrecognised ?? []).map((u): GapToken => ({ kind: "unheard", start_s: u.start_s, end_s: u.end_s })),
+  ];
+  return mergeGaps(tokens, byStart(gaps));
 }
 
-function mergePauses(words: Token[], pauses: readonly Span[]): Token[] {
+function mergeGaps(words: Token[], gaps: readonly GapToken[]): Token[] {
   const out: Token[] = [];
   let p = 0;
   const take = (until: number) => {
-    for (let pause = pauses[p]; pause !== undefined && pause.start_s <= until; pause = pauses[++p]) {
-      out.push({ kind: "pause", start_s: pause.start_s, end_s: pause.end_s });
-    }
+    for (let gap = gaps[p]; gap !== undefined && gap.start_s <= until; gap = gaps[++p]) out.push(gap);
   };
   for (const word of words) {
     take(word.start_s);
@@ -192,10 +206,10 @@ export function wordTokens(tokens: readonly Token[]): WordToken[] {
 }
 
 /** Counts of each mark, for the transcript legend. */
-export function markCounts(tokens: readonly Token[]): Record<Mark | "pause", number> {
-  const counts = { filler: 0, hedge: 0, crutch: 0, pause: 0 };
+export function markCounts(tokens: readonly Token[]): Record<Mark | GapToken["kind"], number> {
+  const counts = { filler: 0, hedge: 0, crutch: 0, pause: 0, unheard: 0 };
   for (const t of tokens) {
-    if (t.kind === "pause") counts.pause++;
+    if (t.kind !== "word") counts[t.kind]++;
     else if (t.mark) counts[t.mark]++;
   }
   return counts;

@@ -27,6 +27,7 @@ function useTranscript(data: ReviewData) {
       hedges: speech?.hedges,
       lexicalFillers: speech?.lexical_fillers,
       pauses: speech?.pauses,
+      unrecognised: speech?.unrecognised_speech,
     });
     return { segments: segment(tokens), words: wordTokens(tokens), counts: markCounts(tokens) };
   }, [speech]);
@@ -108,7 +109,15 @@ export function ReportView({ data }: { data: ReviewData }) {
           </video>
         </Card>
         <Card title="Transcript" className="review-transcript">
-          {transcript.words.length === 0 ? (
+          {transcript.counts.unheard > 0 ? (
+            <p className="muted review-unrecognised" role="note">
+              {transcript.counts.unheard === 1
+                ? "One stretch of speech"
+                : `${transcript.counts.unheard} stretches of speech`}{" "}
+              could not be recognised: they are marked “unrecognised speech” below and on the timeline.
+            </p>
+          ) : null}
+          {transcript.words.length === 0 && transcript.counts.unheard === 0 ? (
             <p className="muted">No words were recognised in this recording.</p>
           ) : (
             <>

@@ -5,6 +5,7 @@ import type { ListedNote } from "../../components/notes/NotesList";
 import { Card } from "../../components/ui/Card";
 import { bodyRows, speechRows } from "./chartData";
 import { NotesTrack } from "./NotesTrack";
+import { UnrecognisedTrack } from "./UnrecognisedTrack";
 
 const PACE: readonly ChartSeries[] = [{ key: "wpm", label: "Pace", color: "#3b3fd8" }];
 const VOLUME: readonly ChartSeries[] = [{ key: "volume", label: "Volume", color: "#18794e" }];
@@ -29,6 +30,7 @@ export interface ReviewChartsProps {
 }
 
 const NO_NOTES: readonly ListedNote[] = [];
+const NO_SPANS: readonly { start_s: number; end_s: number }[] = [];
 
 /** The timeline charts of a report (speech every 10 s, body language at the body-timeline rate). */
 export const ReviewCharts = memo(function ReviewCharts({
@@ -42,6 +44,7 @@ export const ReviewCharts = memo(function ReviewCharts({
   const speech = useMemo(() => speechRows(report.speech), [report.speech]);
   const body = useMemo(() => bodyRows(report.body), [report.body]);
   const marks = useMemo(() => (notes.length ? notes.map((n) => n.t_s) : undefined), [notes]);
+  const unrecognised = report.speech?.unrecognised_speech ?? NO_SPANS;
   const duration = report.duration_s;
   const noVideo = report.body ? undefined : "No video in this recording.";
   const common = { durationS: duration, currentTime, onSeek, marks };
@@ -56,6 +59,9 @@ export const ReviewCharts = memo(function ReviewCharts({
           activeId={activeNote}
           onSelect={(note) => (onNote ? onNote(note) : onSeek(note.t_s))}
         />
+      )}
+      {unrecognised.length > 0 && (
+        <UnrecognisedTrack spans={unrecognised} durationS={duration} currentTime={currentTime} onSeek={onSeek} />
       )}
       <div className="charts-grid">
         <TimelineChart title="Pace" unit="words per minute" rows={speech} series={PACE} band={IDEAL_PACE} {...common} />

@@ -132,6 +132,34 @@ describe("ReviewPage", { timeout: 60_000 }, () => {
     expect(container.querySelectorAll(".timeline-chart__mark").length).toBeGreaterThan(0);
   });
 
+  it("shows unrecognised speech as bands on the timeline that seek the recording, and in the transcript", async () => {
+    const speech = { ...fixture.report.speech, unrecognised_speech: [{ start_s: 30, end_s: 36 }] };
+    const report = { ...fixture, report: { ...fixture.report, speech } };
+    const { container } = renderReview({ ...analysed, [`/api/v1/sessions/${ID}/report`]: () => respond(report) });
+    const track = await screen.findByRole("figure", { name: "Unrecognised speech on the timeline" }, SLOW);
+    const bands = within(track).getAllByRole("button");
+    expect(bands).toHaveLength(1);
+    const band = bands[0] as HTMLElement;
+    expect(band.style.left).toBe("25%");
+    expect(parseFloat(band.style.width)).toBeCloseTo(5, 6);
+    expect(band).toHaveAttribute("title", expect.stringMatching(/^Unrecognised speech 0:30–0:36 \(6 s\)/));
+    fireEvent.click(band);
+    const video = container.querySelector("video") as HTMLVideoElement;
+    expect(video.currentTime).toBe(30);
+    expect(screen.getByText(/One stretch of speech could not be recognised/)).toBeInTheDocument();
+    const chip = screen.getByRole("button", { name: "Unrecognised speech at 0:30, 6 s: play from here" });
+    video.currentTime = 0;
+    fireEvent.click(chip);
+    expect(video.currentTime).toBe(30);
+  });
+
+  it("shows no unrecognised-speech track when every stretch was recognised", async () => {
+    renderReview(analysed);
+    await screen.findByText("Team update rehearsal", { selector: "h1" }, SLOW);
+    expect(screen.queryByRole("figure", { name: "Unrecognised speech on the timeline" })).toBeNull();
+    expect(screen.queryByText(/could not be recognised/)).toBeNull();
+  });
+
   it("shows no notes track when the session has no notes", async () => {
     renderReview({ ...analysed, [`/api/v1/sessions/${ID}/notes`]: () => respond({ items: [] }) });
     await screen.findByText("Team update rehearsal", { selector: "h1" }, SLOW);
