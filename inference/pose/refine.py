@@ -12,6 +12,7 @@ Both satisfy :class:`~inference.pose.types.PoseEstimator`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -23,6 +24,7 @@ from inference.pose.derotate import (
     rotate_image,
     shoulder_midpoint_px,
 )
+from inference.pose.mediapipe_estimator import MediaPipePoseEstimator
 from inference.pose.types import PoseEstimator, PoseResult
 
 MIN_TILT_DEG = 1.0
@@ -104,3 +106,14 @@ class PreviousTiltDerotator:
 
     def close(self) -> None:
         self._inner.close()
+
+
+def two_pass_mediapipe(model_path: str | Path, min_tilt_deg: float = MIN_TILT_DEG) -> TwoPassEstimator:
+    """Post-hoc estimator: a VIDEO-mode first pass and an IMAGE-mode second pass of the same bundle."""
+    first = MediaPipePoseEstimator(model_path, "video")
+    try:
+        second = MediaPipePoseEstimator(model_path, "image")
+    except BaseException:
+        first.close()
+        raise
+    return TwoPassEstimator(first, second, min_tilt_deg)
