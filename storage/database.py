@@ -8,6 +8,10 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
+SQLITE_BUSY_TIMEOUT_S = 30.0
+"""How long a SQLite write waits for another connection's write to finish before ``database is locked`` (the
+driver's default, 5 s, was exceeded with 200 concurrent API users on 2 busy cores: bench.load)."""
+
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg", "postgres": "postgresql+asyncpg"}
 
 
@@ -26,7 +30,7 @@ def create_engine(url: str) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(parsed)
+        engine = create_async_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
         event.listen(engine.sync_engine, "connect", _enable_sqlite_foreign_keys)
         return engine
     return create_async_engine(parsed, pool_pre_ping=True)

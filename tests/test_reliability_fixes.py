@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
+import threading
+from pathlib import Path
 
 import numpy as np
 import pytest
 from aiohttp.test_utils import TestClient
+from sqlalchemy import text
 
 from bench.reliability_support import free_port
 from inference.speech.types import Utterance, Word
@@ -97,3 +101,24 @@ async def test_with_standby_workers_the_warmed_spare_takes_over_and_a_new_spare_
         assert new_spare is not spare
     finally:
         workers.shutdown()
+
+
+async def test_a_sqlite_write_waits_out_another_writer_holding_the_lock_past_the_driver_default(tmp_path: Path) -> None:
+    path = tmp_path / "podium.db"
+    holder = sqlite3.connect(path, check_same_thread=False)
+    holder.execute("CREATE TABLE t (x INTEGER)")
+    holder.commit()
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT INTO t VALUES (1)")
+    release = threading.Timer(6.0, holder.commit)  # longer than sqlite3's own 5 s default
+    release.start()
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("INSERT INTO t VALUES (2)"))
+        async with engine.connect() as conn:
+            assert (await conn.execute(text("SELECT count(*) FROM t"))).scalar_one() == 2
+    finally:
+        release.join()
+        holder.close()
+        await engine.dispose()
