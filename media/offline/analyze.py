@@ -142,16 +142,17 @@ class AnalysisModels:
         return self._acoustic
 
     def pose_estimator(self) -> Any:
-        """A fresh MediaPipe estimator in VIDEO mode (one per file: it tracks across frames)."""
+        """A fresh MediaPipe estimator in VIDEO mode (one per file: it tracks across frames), with a second pass on
+        each tilted frame leveled by the first (:mod:`inference.pose.refine`: large tilts otherwise read short)."""
         from inference.assets.pose_models import bundle_path
-        from inference.pose.mediapipe_estimator import MediaPipePoseEstimator
+        from inference.pose.refine import two_pass_mediapipe
 
         path = bundle_path(self.options.pose_variant, self.models_dir)
         try:
-            estimator = MediaPipePoseEstimator(path, "video")
+            estimator = two_pass_mediapipe(path)
         except FileNotFoundError as exc:
             raise ModelsMissing(str(exc)) from exc
-        self.infos["pose"] = weights_info("pose", path, "mediapipe, video mode")
+        self.infos["pose"] = weights_info("pose", path, "mediapipe, video mode, second pass on the leveled frame")
         return estimator
 
     def classifier(self) -> Any | None:
