@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import AnalysisReport, Goal, PracticeSession, SessionState, utcnow
+from storage.models import AnalysisReport, Goal, PracticeSession, Recording, SessionState, utcnow
 
 
 class ReportReader:
@@ -85,6 +85,30 @@ async def overall_scores(db: AsyncSession, session_ids: Sequence[str]) -> dict[s
         .order_by(AnalysisReport.session_id, AnalysisReport.schema_version)
     )
     return {session_id: score for session_id, score in (await db.execute(query)).all()}
+
+
+async def media_durations(db: AsyncSession, session_ids: Sequence[str]) -> dict[str, float]:
+    """The media duration (seconds) of each session: its recording's, else (recording deleted past retention)
+    its latest report's ``duration_s``; sessions with neither are missing. Two queries."""
+    if not session_ids:
+        return {}
+    recorded = (
+        select(Recording.session_id, func.max(Recording.duration_s))
+        .where(Recording.session_id.in_(list(session_ids)), Recording.duration_s > 0)
+        .group_by(Recording.session_id)
+    )
+    durations = {sid: float(d) for sid, d in (await db.execute(recorded)).all() if d is not None}
+    missing = [sid for sid in session_ids if sid not in durations]
+    if missing:
+        reported = (
+            select(AnalysisReport.session_id, AnalysisReport.report["duration_s"].as_float())
+            .where(AnalysisReport.session_id.in_(missing))
+            .order_by(AnalysisReport.session_id, AnalysisReport.schema_version)
+        )
+        for sid, d in (await db.execute(reported)).all():
+            if d is not None and d > 0:
+                durations[sid] = float(d)
+    return durations
 
 
 async def list_sessions_scored(

@@ -65,7 +65,7 @@ async def get_report(request: web.Request) -> web.Response:
     session, row, report = await _owned_report(request)
     overall = report.scores.overall if report.scores is not None else None
     body = ReportOut(
-        session=session_out(session, overall),
+        session=session_out(session, overall, duration_s=report.duration_s or None),
         schema_version=report.schema_version,
         created_at=row.created_at,
         report=report,

@@ -16,7 +16,7 @@ from server.validation import int_query, read_json
 from storage.deletion import delete_session_rows
 from storage.models import SessionSource, SessionState
 from storage.notes import set_live_notes
-from storage.reports import overall_scores
+from storage.reports import media_durations, overall_scores
 from storage.repositories import SessionRepository, UserRepository
 from storage.shares import list_readable_sessions
 
@@ -49,8 +49,19 @@ async def list_sessions(request: web.Request) -> web.Response:
     offset = _int_query(request, "offset", 0, 10**9)
     async with request.app[DB]() as db:
         rows = await list_readable_sessions(db, current_user(request).id, limit, offset, **session_filters(request))
-        scores = await overall_scores(db, [r.session.id for r in rows])
-    items = [session_out(r.session, scores.get(r.session.id), access=r.access, owner_email=r.owner_email) for r in rows]
+        ids = [r.session.id for r in rows]
+        scores = await overall_scores(db, ids)
+        durations = await media_durations(db, ids)
+    items = [
+        session_out(
+            r.session,
+            scores.get(r.session.id),
+            access=r.access,
+            owner_email=r.owner_email,
+            duration_s=durations.get(r.session.id),
+        )
+        for r in rows
+    ]
     body = SessionList(items=items, limit=limit, offset=offset)
     return web.json_response(body.model_dump(mode="json"))
 
@@ -63,11 +74,13 @@ async def get_session(request: web.Request) -> web.Response:
     async with request.app[DB]() as db:
         owner = await UserRepository(db).by_id(grant.session.owner_id)
         scores = await overall_scores(db, [grant.session.id])
+        durations = await media_durations(db, [grant.session.id])
     out = session_out(
         grant.session,
         scores.get(grant.session.id),
         access=grant.access,
         owner_email=owner.email if owner is not None else None,
+        duration_s=durations.get(grant.session.id),
     )
     return web.json_response(out.model_dump(mode="json"))
 

@@ -38,6 +38,9 @@ class SessionOut(BaseModel):
     access: Access = Field("owner", description="what I may do: owner, admin, comment (notes) or view")
     owner_email: str | None = Field(None, description="the speaker who owns it")
     live_notes: bool = Field(True, description="whether coaches' notes reach the speaker during the session")
+    duration_s: float | None = Field(
+        None, description="length of the recording (media seconds); null before anything was recorded"
+    )
 
 
 class SessionList(BaseModel):
@@ -52,6 +55,7 @@ def session_out(
     *,
     access: Access = "owner",
     owner_email: str | None = None,
+    duration_s: float | None = None,
 ) -> SessionOut:
     base = f"/api/v1/sessions/{session.id}"
     return SessionOut(
@@ -70,4 +74,5 @@ def session_out(
         access=access,
         owner_email=owner_email,
         live_notes=session.live_notes is not False,
+        duration_s=duration_s,
     )

@@ -1893,6 +1893,12 @@ export interface components {
              * @default true
              */
             live_notes: boolean;
+            /**
+             * Duration S
+             * @description length of the recording (media seconds); null before anything was recorded
+             * @default null
+             */
+            duration_s: number | null;
         };
         /** SessionList */
         SessionList: {

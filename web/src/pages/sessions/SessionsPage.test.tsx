@@ -22,6 +22,7 @@ function session(over: Partial<SessionOut>): SessionOut {
     access: "owner",
     owner_email: "me@example.com",
     live_notes: true,
+    duration_s: null,
     ...over,
   };
 }
@@ -60,5 +61,16 @@ describe("SessionsPage", () => {
     expect(within(liveMine).queryByText(/Shared by/)).toBeNull();
     expect(within(doneShared).getByText("Shared by ada@example.com · view only")).toBeInTheDocument();
     expect(within(doneShared).queryByRole("link", { name: /Watch/ })).toBeNull();
+  });
+
+  it("shows an uploaded recording's duration (it has no start and end times), else the live session's span", async () => {
+    renderWith([
+      session({ id: "up", title: "Uploaded", source: "upload", started_at: null, ended_at: null, duration_s: 754.4 }),
+      session({ id: "live", title: "Live" }),
+      session({ id: "new", title: "New", source: "upload", started_at: null, ended_at: null }),
+    ]);
+    const rows = (await screen.findAllByRole("row")).slice(1);
+    const durations = rows.map((row) => row.querySelector("[data-label='Duration']")?.textContent);
+    expect(durations).toEqual(["12 min 34 s", "5 min", "—"]);
   });
 });

@@ -62,7 +62,8 @@ function DeleteControl({ session }: { session: SessionOut }) {
 }
 
 function SessionRow({ session }: { session: SessionOut }) {
-  const duration = secondsBetween(session.started_at, session.ended_at);
+  // The recording's length when there is one (uploads have no start and end times), else the live session's span.
+  const duration = session.duration_s ?? secondsBetween(session.started_at, session.ended_at);
   return (
     <tr>
       <td data-label="Title">
