@@ -189,6 +189,7 @@ class Accuracy:
     leave_s: list[float | None] = field(default_factory=list)
     timeline_enter_s: list[float | None] = field(default_factory=list)
     timeline_leave_s: list[float | None] = field(default_factory=list)
+    alert_clear_s: list[float | None] = field(default_factory=list)
 
     @property
     def visible_accuracy(self) -> float:
@@ -218,6 +219,7 @@ class Accuracy:
             "leave_s_max": _worst(self.leave_s),
             "timeline_enter_s_max": _worst(self.timeline_enter_s),
             "timeline_leave_s_max": _worst(self.timeline_leave_s),
+            "absent_alert_clear_s_max": _worst(self.alert_clear_s),
         }
 
 
@@ -300,11 +302,13 @@ def _score_reaction(script: VideoScript, times: list[float], shown: list[bool], 
     """Person-visible reaction per frame and on the report's 2 Hz timeline, for scripts with an absence."""
     if not script.absent:
         return
-    builder = BodyReportBuilder(None, alert_tracker_factory=lambda: None)
+    builder = BodyReportBuilder(None)
     for t, v in zip(times, shown, strict=True):
         lm = np.full((NUM_LANDMARKS, 4), 0.5, np.float32) if v else None
         builder.add(PoseResult(t, lm, script.width, script.height))
-    timeline = builder.build(script.duration_s)["timeline"]
+    section = builder.build(script.duration_s)
+    timeline = section["timeline"]
+    cleared = [float(a["t_s"]) for a in section["alerts"] or [] if a["code"] == "absent" and a["state"] == "cleared"]
     tl_times = [float(e["t_s"]) for e in timeline]
     tl_shown = [bool(e["person_visible"]) for e in timeline]
     for leave, enter in script.absent:
@@ -313,6 +317,7 @@ def _score_reaction(script: VideoScript, times: list[float], shown: list[bool], 
             acc.enter_s.append(reaction_s(times, shown, enter, True))
             acc.timeline_leave_s.append(reaction_s(tl_times, tl_shown, leave, False))
             acc.timeline_enter_s.append(reaction_s(tl_times, tl_shown, enter, True))
+            acc.alert_clear_s.append(next((t - enter for t in cleared if t >= enter - 1e-9), None))
 
 
 def score_script(
@@ -547,7 +552,7 @@ def markdown(report: dict[str, Any]) -> str:
 
 
 def _secs(value: float | None) -> str:
-    return "n/a" if value is None else ("never" if value == float("inf") else f"{value:.1f}")
+    return "n/a" if value is None else ("never" if value == float("inf") else f"{value:.2f}")
 
 
 def _who(person: str) -> str:
@@ -562,7 +567,8 @@ def accuracy_markdown(acc: dict[str, Any], scenes: int) -> list[str]:
         f"≥ {TARGET_VISIBLE_ACC}, reaction ≤ 0.3 s):",
         "",
         "| pipeline | person | frames | shoulder MAE ° tilted / all | gain | head MAE ° | visible acc |"
-        " back → visible s (frames / timeline) | gone → not visible s | posture acc (windows) |",
+        " back → visible s (frames / timeline / absent alert off) | gone → not visible s (frames / timeline) |"
+        " posture acc (windows) |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for key, s in acc["persons"].items():
@@ -572,7 +578,8 @@ def accuracy_markdown(acc: dict[str, Any], scenes: int) -> list[str]:
             f"| {pipeline} | {_who(person)} | {s['frames']} | {_num(s['shoulder_tilt_mae_tilted_deg'], '.2f')} / "
             f"{_num(s['shoulder_tilt_mae_deg'], '.2f')} | {_num(s['shoulder_tilt_gain'], '.2f')} | "
             f"{_num(s['head_tilt_mae_deg'], '.2f')} | {s['person_visible_accuracy']:.3f} | "
-            f"{_secs(s['enter_s_max'])} / {_secs(s['timeline_enter_s_max'])} | "
+            f"{_secs(s['enter_s_max'])} / {_secs(s['timeline_enter_s_max'])} / "
+            f"{_secs(s.get('absent_alert_clear_s_max'))} | "
             f"{_secs(s['leave_s_max'])} / {_secs(s['timeline_leave_s_max'])} | {posture} |"
         )
     conditions = sorted({k.split("|")[2] for k in acc["conditions"]})

@@ -60,3 +60,16 @@ def test_absence_fires_an_alert_after_a_sustained_gap_and_features_are_json_read
         codes += [a.code for a in update.alerts if a.state == "fired"]
     assert update.features["person_visible"] is False
     assert codes == ["absent"]
+
+
+def test_absence_alert_clears_on_the_first_frame_with_the_person_back() -> None:
+    analyzer = LiveBodyAnalyzer()
+    for i in range(10):
+        analyzer.update(_upright(i / 10))
+    fired_at = None
+    for i in range(10, 50):
+        update = analyzer.update(PoseResult(t_s=i / 10, landmarks=None, width=640, height=480))
+        fired_at = fired_at or next((i / 10 for a in update.alerts if a.state == "fired"), None)
+    assert fired_at is not None
+    back = analyzer.update(_upright(5.0))
+    assert [(a.code, a.state) for a in back.alerts] == [("absent", "cleared")]

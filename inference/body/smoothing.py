@@ -150,7 +150,9 @@ class AlertConfig(BaseModel):
     too_close: Rule = Rule(on_s=2.0, off_s=2.0)
     too_far: Rule = Rule(on_s=3.0, off_s=2.0)
     cut_off_side: Rule = Rule(on_s=3.0, off_s=2.0)
-    absent: Rule = Rule(on_s=3.0, off_s=1.0)
+    absent: Rule = Rule(on_s=3.0, off_s=0.0)
+    """Cleared on the first frame with the person back (person detection does not flicker; a lingering
+    "we can't see you" after they are back reads as lag)."""
 
 
 @dataclass(frozen=True)
