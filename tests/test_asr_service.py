@@ -282,3 +282,45 @@ async def test_sessions_asking_again_at_once_share_every_batch_instead_of_altern
     assert [len(c) for c in fake.calls] == [3, 3, 3, 3, 2] and service.busy == 0  # then "a" is done
     assert heard["a"] == ["alone", "w1", "w2", "w3", "w4"]  # the first asked when the slot was free: alone
     assert heard["b"] == ["w10", "w11", "w12", "w13", "w14"] and heard["c"][-1] == "w24"
+
+
+async def test_speech_pipelines_of_three_sessions_share_a_batched_call_and_each_publishes_its_own_words() -> None:
+    config = MediaConfig(speech_interim_step_s=0.3, speech_interim_min_s=0.8, speech_commit_after_s=0.5)
+    harnesses = [Harness(config) for _ in range(3)]
+    owner = {100.0 * i: h for i, h in enumerate(harnesses)}  # each session's audio starts at its own media time
+    batches: list[int] = []
+
+    async def batch(utterances: list[Utterance]) -> list[list[Word]]:
+        batches.append(len(utterances))
+        return list(await asyncio.gather(*(owner[u.start_s].asr(u) for u in utterances)))
+
+    service = AsrService(1, SchedulerConfig(max_batch=4, adaptive=False), transcribe_batch=batch)
+    for h in harnesses:
+        h.pipeline = SpeechPipeline(config, never_alone, h.emit, h.stats, service=service)
+    tasks = [asyncio.create_task(h.pipeline.run(h.source)) for h in harnesses]
+    try:
+        holder, release = await hold_slot(service)  # all three utterances end while another pass runs
+        for start, h in owner.items():
+            h.source.finished = [utterance(start, 0.8 + 0.4 * (start // 100))]  # 2, 3 and 4 words
+            h.pipeline.offer(h.source)
+        await asyncio.sleep(0)
+        release.set()
+        for h in harnesses:
+            while not h.messages:
+                await h.next_message()
+        await holder
+    finally:
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    assert batches == [3] and service.batched_passes == 3
+    script = ["good", "morning", "everyone", "and"]
+    assert [h.committed() for h in harnesses] == [script[:2], script[:3], script]
+    assert all(h.messages[-1].final for h in harnesses)
+    for start, h in owner.items():
+        assert all(start <= w[1] < start + 2.0 for m in h.messages for w in m.words)  # its own words only
+
+
+async def never_alone(utt: Utterance) -> list[Word]:
+    """A session's own ASR, which a pass granted alone would call (these passes must go into the batch)."""
+    raise AssertionError("a pass ran alone although three sessions waited together")
