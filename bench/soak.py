@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -144,20 +145,29 @@ def per_minute(series: Sequence[list[tuple[float, float]]]) -> list[float | None
     return out
 
 
+def live_s(session: dict[str, Any]) -> float | None:
+    """How long the server kept the session live (started → ended), from the API."""
+    if not session.get("started_at") or not session.get("ended_at"):
+        return None
+    started, ended = (datetime.fromisoformat(session[k]) for k in ("started_at", "ended_at"))
+    return round((ended - started).total_seconds(), 1)
+
+
 async def recordings(server: Server, lives: Sequence[Live], seconds: float, work: Path) -> dict[str, Any]:
     """Each session's recording once it has ended: stored, playable, and at least 90 % of what was sent."""
     found: list[dict[str, Any]] = []
     for live in lives:
         url = f"{server.base}/api/v1/sessions/{live.session['id']}"
-        deadline, state = time.monotonic() + 300, ""
+        deadline, state, body = time.monotonic() + 300, "", {}
         while time.monotonic() < deadline and state not in ("analyzed", "failed"):
-            state = (await call("GET", url, headers=live.auth)).json().get("state", "")
+            body = (await call("GET", url, headers=live.auth)).json()
+            state = body.get("state", "")
             await asyncio.sleep(1)
         response = await call("GET", url + "/recording", headers=live.auth, limit_s=120)
         length = 0.0
         if response.status_code == 200:
             length = await asyncio.to_thread(playable_s, response.content, work / f"{live.session['id']}.mkv")
-        found.append({"state": state, "status": response.status_code, "playable_s": length})
+        found.append({"state": state, "status": response.status_code, "playable_s": length, "live_s": live_s(body)})
     lost = sum(1 for f in found if f["status"] != 200 or f["playable_s"] < 0.9 * seconds)
     return {"recordings": found, "lost_recordings": lost}
 
