@@ -7,7 +7,13 @@ import numpy as np
 import pytest
 
 from inference.speech.filler_fusion import fuse_fillers
-from inference.speech.filler_gate import inside_one_word, pitch_range_st, sounds_like_a_voice, voice_at_word_boundary
+from inference.speech.filler_gate import (
+    inside_continuous_speech,
+    inside_one_word,
+    pitch_range_st,
+    sounds_like_a_voice,
+    voice_at_word_boundary,
+)
 from inference.speech.metrics import frames_to_arrays
 from inference.speech.types import Filler, Word
 from inference.training.espeak import speech_chunk
@@ -34,6 +40,14 @@ def test_a_word_drawn_out_holds_the_event_and_a_neighbour_stretched_over_it_does
     assert inside_one_word(event, [Word("so", 1.9, 2.85)], 0.2)
     assert not inside_one_word(event, [Word("today", 1.4, 2.8)], 0.2)  # Whisper stretching "today" over the um
     assert not inside_one_word(event, [Word("or", 1.95, 2.8)], 0.2)  # Whisper writing "er" as "or"
+
+
+def test_two_words_meeting_inside_the_event_mean_speech_runs_through_it() -> None:
+    event = Filler("um", 2.0, 2.8, "acoustic", 0.95)
+    assert inside_continuous_speech(event, [Word("our", 1.6, 2.4), Word("main", 2.4, 3.1)], 0.15)
+    assert not inside_continuous_speech(event, [Word("our", 1.6, 2.1), Word("main", 2.1, 3.1)], 0.15)  # 0.1 s
+    assert not inside_continuous_speech(event, [Word("our", 1.6, 2.3), Word("main", 2.6, 3.1)], 0.15)  # a gap
+    assert not inside_continuous_speech(event, [Word("so", 1.6, 2.4), Word("or", 2.4, 3.1)], 0.15)
 
 
 def _concat(parts: list[np.ndarray], gap_s: float = 0.4) -> tuple[np.ndarray, list[tuple[float, float]]]:

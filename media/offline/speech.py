@@ -19,7 +19,7 @@ from inference.asr.holes import Decode, fill_holes
 from inference.speech import coverage, metrics
 from inference.speech.coverage import Interval
 from inference.speech.filler_fusion import FusionSettings, fuse_fillers
-from inference.speech.filler_gate import voice_at_word_boundary
+from inference.speech.filler_gate import GateSettings, voice_at_word_boundary
 from inference.speech.fillers_rule import find_fillers, find_lexical_fillers
 from inference.speech.lexicon import load_lexicon
 from inference.speech.types import SAMPLE_RATE, Filler, Word
@@ -41,6 +41,7 @@ class SpeechOptions:
     vad_mode: int = 2
     fusion: FusionSettings = field(default_factory=FusionSettings)
     filler_gate: bool = True
+    gate: GateSettings = field(default_factory=GateSettings)
     """Keep an acoustic-only filler only when it is a voice at a word boundary (:mod:`inference.speech.filler_gate`)."""
 
 
@@ -216,7 +217,7 @@ def build_speech_section(
     t_s, dbfs, is_speech, f0 = metrics.frames_to_arrays(voice.frames)
 
     def gate(event: Filler) -> bool:
-        return voice_at_word_boundary(event, t_s, f0, lexical)
+        return voice_at_word_boundary(event, t_s, f0, lexical, options.gate)
 
     fillers = fuse_fillers(
         rule_fillers, acoustic_fillers or (), lexical, options.fusion, gate if options.filler_gate else None
