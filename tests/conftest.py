@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import socket
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
@@ -76,7 +78,32 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         upgrade(sqlite_url)
         return sqlite_url
     postgres: str = request.getfixturevalue("migrated_postgres_url")
+    _in_thread(_truncate_all(postgres))  # the database is shared by the run: each test starts from empty tables
     return postgres
+
+
+def _in_thread(coro: Coroutine[Any, Any, None]) -> None:
+    """Run ``coro`` to completion on a loop of its own (a sync fixture may run while a test's loop is running)."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coro).result()
+
+
+async def _truncate_all(url: str) -> None:
+    import asyncpg
+
+    parsed = make_url(url)
+    conn = await asyncpg.connect(
+        host=parsed.host, port=parsed.port or 5432, user=parsed.username, database=parsed.database
+    )
+    try:
+        rows = await conn.fetch(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+        )
+        if rows:
+            names = ", ".join(f'"{r["tablename"]}"' for r in rows)
+            await conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    finally:
+        await conn.close()
 
 
 @pytest.fixture
