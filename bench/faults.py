@@ -64,17 +64,30 @@ async def call(method: str, url: str, limit_s: float = 15.0, **kwargs: Any) -> r
     return await asyncio.to_thread(requests.request, method, url, timeout=limit_s, **kwargs)
 
 
+def cpu_ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])
+
+
 def worker_with(server: Server, library: str, without: str) -> int | None:
     """The server's worker process that has ``library`` mapped and not ``without`` (pose: mediapipe; speech:
-    ctranslate2)."""
+    ctranslate2) and used the most CPU in the last second: the one serving the session, not an idle pool or a
+    standby spare."""
+    candidates = []
     for pid in server.workers():
         if "resource_tracker" in cmdline(pid):
             continue
         with contextlib.suppress(OSError):
             maps = Path(f"/proc/{pid}/maps").read_text()
             if library in maps and without not in maps:
-                return pid
-    return None
+                candidates.append(pid)
+    before = {pid: cpu_ticks(pid) for pid in candidates}
+    time.sleep(1.0)
+    busy = sorted(candidates, key=lambda pid: cpu_ticks(pid) - before[pid], reverse=True)
+    return busy[0] if busy else None
 
 
 def playable_s(data: bytes, path: Path) -> float:
@@ -159,7 +172,7 @@ def flowing_before(messages: Sequence[tuple[float, dict[str, Any]]], kind: str, 
 
 
 async def kill_worker(server: Server, library: str, without: str) -> tuple[float, int | None]:
-    pid = worker_with(server, library, without)
+    pid = await asyncio.to_thread(worker_with, server, library, without)
     if pid is not None:
         os.kill(pid, signal.SIGKILL)
     return time.monotonic(), pid
