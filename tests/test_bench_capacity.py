@@ -91,7 +91,9 @@ def test_one_short_session_through_the_real_media_plane(tmp_path: Path) -> None:
     assert row["k"] == 1 and row["recordings_complete"] == 1
     assert row["voice"][2] > 10 and row["pose"][2] > 5
     assert 0 < row["voice"][0] <= row["voice"][1] < 2000
-    assert row["heard"] > 0 and row["voice_arrival"] > 0
+    # arrival (ms) is measured against the earliest frame, so it is ≥ 0 up to the publisher's pacing jitter: a
+    # frame sent a fraction of a millisecond before its nominal time (seen: −0.74 ms under load) is not an error
+    assert row["heard"] > 0 and row["voice_arrival"] > -2.0
     assert "| 1 | current |" in proc.stdout
 
 
