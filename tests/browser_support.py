@@ -219,6 +219,7 @@ def drive_browser(
             page.click("text=Create an account")
             page.fill("input[name=email]", TEST_EMAIL)
             page.fill("input[name=password]", TEST_PASSWORD)
+            page.check("input[name=consent]")  # recording needs consent; without it Start stays disabled
             page.click("button[type=submit]")
             page.wait_for_selector("#start:not([disabled])", timeout=20_000)
             summary["error_cleared_after_register"] = page.locator(".error-banner").count() == 0
