@@ -48,6 +48,7 @@ from bench.reliability_support import (
     add_server_env,
     alive,
     cmdline,
+    emit_report,
     free_port,
     in_netns,
     loadavg,
@@ -504,10 +505,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if os.getuid() == 0:
         work.chmod(0o755)
     report = asyncio.run(run_all(args, work))
-    text = json.dumps(report, indent=1)
-    print(text)
-    if args.json is not None:
-        args.json.write_text(text)
+    emit_report(report, args.json)
 
 
 if __name__ == "__main__":

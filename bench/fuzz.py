@@ -42,7 +42,7 @@ import requests
 from hypothesis import HealthCheck, Phase
 from hypothesis import strategies as st
 
-from bench.reliability_support import Server, Tally, account, loadavg
+from bench.reliability_support import Server, Tally, account, emit_report, loadavg
 
 TIMEOUT_S = 20.0
 ANALYZERS = {
@@ -591,10 +591,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
     report = run_all(args)
-    text = json.dumps(report, indent=1)
-    print(text)
-    if args.json is not None:
-        args.json.write_text(text)
+    emit_report(report, args.json)
 
 
 if __name__ == "__main__":

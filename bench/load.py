@@ -39,6 +39,7 @@ from bench.reliability_support import (
     Server,
     account,
     add_server_env,
+    emit_report,
     in_netns,
     loadavg,
     pct,
@@ -230,10 +231,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     in_netns("bench.load", list(argv) if argv is not None else sys.argv[1:])
     work = Path(tempfile.mkdtemp(prefix="podium-load-"))
     report = asyncio.run(load(args, work))
-    text = json.dumps(report, indent=1)
-    print(text)
-    if args.json is not None:
-        args.json.write_text(text)
+    emit_report(report, args.json)
 
 
 if __name__ == "__main__":

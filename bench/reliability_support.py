@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -256,3 +257,11 @@ def in_netns(module: str, argv: Sequence[str]) -> None:
     os.environ["PODIUM_BENCH_NETNS"] = "1"
     script = 'ip link set lo up && ip addr add 10.99.0.1/32 dev lo && exec "$@"'
     os.execvp("unshare", ["unshare", "-n", "sh", "-c", script, "sh", sys.executable, "-m", module, *argv])
+
+
+def emit_report(report: Mapping[str, Any], json_path: Path | None) -> None:
+    """Print a script's report as indented JSON, and write it to ``json_path`` when one is given."""
+    text = json.dumps(report, indent=1)
+    print(text)
+    if json_path is not None:
+        json_path.write_text(text)

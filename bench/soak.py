@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import contextlib
 import dataclasses
-import json
 import sys
 import tempfile
 import time
@@ -32,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from bench.faults import FAKE_ANALYZER, call, playable_s
-from bench.reliability_support import Server, account, add_server_env, in_netns, loadavg, pct, server_env
+from bench.reliability_support import Server, account, add_server_env, emit_report, in_netns, loadavg, pct, server_env
 
 SAMPLE_EVERY_S = 10.0
 
@@ -182,10 +181,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     in_netns("bench.soak", list(argv) if argv is not None else sys.argv[1:])
     work = Path(tempfile.mkdtemp(prefix="podium-soak-"))
     report = asyncio.run(soak(args, work))
-    text = json.dumps(report, indent=1)
-    print(text)
-    if args.json is not None:
-        args.json.write_text(text)
+    emit_report(report, args.json)
 
 
 if __name__ == "__main__":
