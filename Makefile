@@ -5,7 +5,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.podium-installed
-SYSTEM_PACKAGES := espeak-ng sox chromium prometheus clamav-daemon flite
+SYSTEM_PACKAGES := espeak-ng sox chromium prometheus clamav-daemon flite festival festvox-kdlpc16k festvox-kallpc16k
 PYTEST_ARGS ?=
 
 .PHONY: run test setup system-deps models db lint typecheck bench clean web web-check airflow-check

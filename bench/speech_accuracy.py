@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from inference.training.flite import FLITE_VOICES, PREFIX
 from inference.training.noise import NoiseSpec
-from inference.training.rooms import ROOMS, Channel, Room, at_level, reverberate, through_channel
+from inference.training.rooms import ROOMS, Condition, apply_condition
 from inference.training.speech_synth import (
     DEFAULT_VOICES,
     FILLER_KINDS,
@@ -85,17 +85,6 @@ NOISES: tuple[NoiseSpec | None, ...] = (
 RATES = (120, 140, 160, 180, 200)
 
 
-@dataclass(frozen=True)
-class Condition:
-    """A room, channel, bed and level a varied clip is played through (in that order: bed, room, channel, level)."""
-
-    name: str
-    noise: NoiseSpec | None = None
-    room: Room | None = None
-    channel: Channel | None = None
-    level_dbfs: float | None = None
-
-
 VARIED_CONDITIONS: tuple[Condition, ...] = (
     Condition("clean"),
     *(Condition(f"reverb {room.name}", room=room) for room in ROOMS),
@@ -123,18 +112,6 @@ def varied_condition(index: int) -> tuple[str, Condition]:
     condition = VARIED_CONDITIONS[index % n]
     pool = TRAINED_ENGINE_VOICES if (index + index // n) % 2 == 0 else HELD_OUT_VOICES
     return pool[(index // 2) % len(pool)], condition
-
-
-def apply_condition(samples: np.ndarray, condition: Condition) -> np.ndarray:
-    """``samples`` (speech, with any bed already mixed in) through the condition's room, channel and level."""
-    out = samples
-    if condition.room is not None:
-        out = reverberate(out, condition.room)
-    if condition.channel is not None:
-        out = through_channel(out, condition.channel)
-    if condition.level_dbfs is not None:
-        out = at_level(out, condition.level_dbfs)
-    return np.clip(out, -1.0, 1.0).astype(np.float32)
 
 
 FILLER_TOLERANCE_S = 0.3

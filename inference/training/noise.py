@@ -95,6 +95,14 @@ def _tone(freq_hz: float, n: int, rng: np.random.Generator) -> np.ndarray:
     return np.asarray(note * envelope * np.exp(-t * rng.uniform(0.0, 0.6)), np.float64)
 
 
+def held_note(freq_hz: float, n: int, seed: int = 0) -> np.ndarray:
+    """One held note of ``n`` samples at ``freq_hz`` (harmonics, vibrato, soft edges), unit power: the steady
+    voiced sound that a filler detector must not take for "uh"."""
+    note = _tone(freq_hz, n, np.random.default_rng(seed))
+    power = float(np.mean(note**2)) if n else 0.0
+    return (note / np.sqrt(power)).astype(np.float32) if power > 0 else np.zeros(n, np.float32)
+
+
 def music_bed(n: int, rng: np.random.Generator) -> np.ndarray:
     """A synthesised music bed of ``n`` samples: chords held 1-3 s with a melody of held notes over them and a
     soft beat, in a random key (never silent, with pitch and onsets like real background music)."""

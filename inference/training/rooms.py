@@ -1,7 +1,9 @@
 """Rooms and channels for generated speech, through sox: reverberation, a phone line (band + μ-law) and levels.
 
 Each effect takes and returns 16 kHz mono float32 samples of the same length (a reverb tail past the end is cut),
-so ground-truth times stay valid. Needs the Debian package ``sox``.
+so ground-truth times stay valid; :func:`time_stretch` (for one chunk, before it is placed) is the exception.
+A :class:`Condition` chains them (room, channel, level) for a benchmark clip or a training clip. Needs the Debian
+package ``sox``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Literal
 import numpy as np
 
 from inference.training.espeak import SAMPLE_RATE, SynthError, _require
+from inference.training.noise import NoiseSpec
 
 _RAW = ["-t", "raw", "-e", "floating-point", "-b", "32", "-c", "1", "-r", str(SAMPLE_RATE)]
 
@@ -39,7 +42,7 @@ ROOMS: tuple[Room, ...] = (
 Channel = Literal["phone", "laptop"]
 
 
-def _sox(samples: np.ndarray, effects: list[str], middle: list[str] | None = None) -> np.ndarray:
+def _sox_raw(samples: np.ndarray, effects: list[str]) -> np.ndarray:
     sox = _require("sox")
     x = np.ascontiguousarray(samples, dtype="<f4")
     cmd = [sox, "-q", *_RAW, "-", *_RAW, "-", *effects]
@@ -47,10 +50,34 @@ def _sox(samples: np.ndarray, effects: list[str], middle: list[str] | None = Non
         out = subprocess.run(cmd, input=x.tobytes(), capture_output=True, check=True, timeout=120).stdout
     except subprocess.CalledProcessError as exc:
         raise SynthError(f"sox {' '.join(effects)} failed: {exc.stderr.decode(errors='replace').strip()}") from exc
-    y = np.frombuffer(out, dtype="<f4").astype(np.float32)
-    fitted = np.zeros(len(x), np.float32)
-    fitted[: min(len(x), len(y))] = y[: len(x)]
+    return np.frombuffer(out, dtype="<f4").astype(np.float32)
+
+
+def _sox(samples: np.ndarray, effects: list[str]) -> np.ndarray:
+    y = _sox_raw(samples, effects)
+    fitted = np.zeros(len(samples), np.float32)
+    fitted[: min(len(samples), len(y))] = y[: len(samples)]
     return fitted
+
+
+def time_stretch(samples: np.ndarray, factor: float) -> np.ndarray:
+    """``samples`` made ``factor`` times longer at the same pitch (sox ``tempo``, speech mode): slow speech, or a
+    filler drawn out. ``factor`` 1 returns the samples unchanged."""
+    if abs(factor - 1.0) < 1e-3 or len(samples) == 0:
+        return samples
+    return _sox_raw(samples, ["tempo", "-s", f"{1.0 / factor:.4f}"])
+
+
+def random_room(rng: np.random.Generator) -> Room:
+    """A room drawn from the range :data:`ROOMS` spans and a little beyond: reverberance 15-95 %, room scale
+    (early reflections) 20-100 %, pre-delay 0-40 ms, damping 10-80 %."""
+    return Room(
+        "random",
+        reverberance=int(rng.integers(15, 96)),
+        room_scale=int(rng.integers(20, 101)),
+        pre_delay_ms=int(rng.integers(0, 41)),
+        damping=int(rng.integers(10, 81)),
+    )
 
 
 def reverberate(samples: np.ndarray, room: Room) -> np.ndarray:
@@ -93,3 +120,28 @@ def at_level(samples: np.ndarray, dbfs: float) -> np.ndarray:
     if loudest <= 0:
         return x.astype(np.float32)
     return np.clip(x * (10 ** (dbfs / 20) / loudest), -1.0, 1.0).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A room, channel, bed and level a clip is played through (in that order: bed, room, channel, level); the bed
+    (``noise``) is mixed in by :func:`~inference.training.speech_synth.synthesize`, the rest by
+    :func:`apply_condition`."""
+
+    name: str
+    noise: NoiseSpec | None = None
+    room: Room | None = None
+    channel: Channel | None = None
+    level_dbfs: float | None = None
+
+
+def apply_condition(samples: np.ndarray, condition: Condition) -> np.ndarray:
+    """``samples`` (speech, with any bed already mixed in) through the condition's room, channel and level."""
+    out = samples
+    if condition.room is not None:
+        out = reverberate(out, condition.room)
+    if condition.channel is not None:
+        out = through_channel(out, condition.channel)
+    if condition.level_dbfs is not None:
+        out = at_level(out, condition.level_dbfs)
+    return np.clip(out, -1.0, 1.0).astype(np.float32)

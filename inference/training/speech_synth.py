@@ -11,7 +11,9 @@ Example::
                       SynthVoice(name="en-gb", rate_wpm=150))
     clip.write_wav("talk.wav"); print(clip.truth.to_json())
 
-Runs offline; needs the Debian packages ``espeak-ng`` and ``sox`` (called through :mod:`inference.training.espeak`).
+Runs offline; needs the Debian packages ``espeak-ng`` and ``sox`` (called through :mod:`inference.training.espeak`);
+``flite:<voice>`` and ``festival:<voice>`` names speak with flite (:mod:`inference.training.flite`) or Festival
+(:mod:`inference.training.festival`) instead.
 """
 
 from __future__ import annotations
@@ -26,9 +28,11 @@ from typing import Any, Literal
 
 import numpy as np
 
+from inference.training import festival
 from inference.training.espeak import SAMPLE_RATE, espeak_speed, speech_chunk
 from inference.training.flite import BASE_WPM, flite_chunk, flite_filler, flite_speech, is_flite
-from inference.training.noise import NoiseSpec, add_noise
+from inference.training.noise import NoiseSpec, add_noise, held_note
+from inference.training.rooms import time_stretch
 from inference.voice.types import Pause as Interval
 
 FillerKind = Literal["um", "uh", "er", "ah", "hmm"]
@@ -41,6 +45,14 @@ _FILLER_PHONEMES: dict[str, str] = {
     "er": "[['3:]]",
     "ah": "[['A:]]",
     "hmm": "[[h'@m]]",
+}
+# Other renderings of each filler (``FillerSegment.variant`` 1, 2, ...): other vowels, a closed-mouth hum.
+_FILLER_VARIANTS: dict[str, tuple[str, ...]] = {
+    "um": ("[['@:m]]", "[['Vm:]]"),
+    "uh": ("[['@:]]", "[['3:@]]"),
+    "er": ("[['@:]]", "[['e@]]", "[['3:r]]"),
+    "ah": ("[['a:]]", "[['A:@]]"),
+    "hmm": ("[[h'm:]]", "[['@m:]]"),
 }
 
 _DRAWN_OUT_PHONEMES: dict[str, str] = {
@@ -72,20 +84,36 @@ DEFAULT_VOICES: tuple[str, ...] = (
 )
 
 MAX_FILLER_S = 0.75
+MAX_STRETCH = 3.0
+"""The most a filler's ``length_s`` stretches (or shrinks) its sound: further, time stretching sounds broken."""
 
 
 @dataclass(frozen=True)
 class Phrase:
-    """Ordinary (non-filler) words spoken in one breath."""
+    """Ordinary (non-filler) words spoken in one breath; ``stretch`` > 1 speaks them that many times slower
+    (every vowel drawn out: a hard negative for filler detectors)."""
 
     text: str
+    stretch: float = 1.0
 
 
 @dataclass(frozen=True)
 class FillerSegment:
-    """A non-lexical filler ("um", "uh", "er", "ah", "hmm")."""
+    """A non-lexical filler ("um", "uh", "er", "ah", "hmm"). ``variant`` picks another rendering of the sound
+    (0: the default one); ``length_s`` draws it out (or shortens it) to that length, at the same pitch."""
 
     kind: FillerKind
+    variant: int = 0
+    length_s: float | None = None
+
+
+@dataclass(frozen=True)
+class HeldNote:
+    """A held musical note of ``seconds`` at ``freq_hz`` with no speech under it (a hard negative); it is no
+    word and no pause, and does not count as speech when noise is mixed in."""
+
+    freq_hz: float
+    seconds: float
 
 
 @dataclass(frozen=True)
@@ -103,7 +131,7 @@ class Pause:
     seconds: float
 
 
-Segment = Phrase | FillerSegment | DrawnOutWord | Pause
+Segment = Phrase | FillerSegment | DrawnOutWord | HeldNote | Pause
 
 
 @dataclass(frozen=True)
@@ -225,9 +253,11 @@ def _append_phrase(segments: list[Segment], text: str) -> None:
 
 def synthesize_chunk(text: str, voice: SynthVoice) -> np.ndarray:
     """Speak ``text`` (espeak-ng syntax, ``[[phonemes]]`` allowed) → trimmed 16 kHz float32 samples; a
-    ``flite:<voice>`` name speaks it with flite (:mod:`inference.training.flite`) instead."""
+    ``flite:<voice>`` or ``festival:<voice>`` name speaks it with that engine instead."""
     if is_flite(voice.name):
         return flite_speech(text, voice.name, voice.rate_wpm, voice.pitch)
+    if festival.is_festival(voice.name):
+        return festival.festival_speech(text, voice.name, voice.rate_wpm, voice.pitch)
     return speech_chunk(text, voice.name, espeak_speed(voice.rate_wpm), voice.pitch, voice.amplitude)
 
 
@@ -235,17 +265,22 @@ def _filler_espeak_speed(rate_wpm: float) -> int:
     return int(min(140, max(100, round(espeak_speed(rate_wpm) * 0.8))))
 
 
-def synthesize_filler(kind: FillerKind, voice: SynthVoice) -> np.ndarray:
-    """A drawn-out filler sound (about 0.3-0.75 s), spoken slower than the surrounding words."""
+def synthesize_filler(kind: FillerKind, voice: SynthVoice, variant: int = 0) -> np.ndarray:
+    """A drawn-out filler sound (about 0.3-0.75 s), spoken slower than the surrounding words; ``variant`` > 0
+    picks another rendering (espeak-ng and Festival; flite has one)."""
     if kind not in _FILLER_PHONEMES:
         raise ValueError(f"unknown filler {kind!r}; expected one of {FILLER_KINDS}")
     if is_flite(voice.name):
         return flite_filler(kind, voice.name, voice.rate_wpm, voice.pitch)
+    if festival.is_festival(voice.name):
+        return festival.festival_filler(kind, voice.name, voice.rate_wpm, voice.pitch, variant)
+    renderings = (_FILLER_PHONEMES[kind], *_FILLER_VARIANTS[kind])
+    phonemes = renderings[variant % len(renderings)]
     speed = _filler_espeak_speed(voice.rate_wpm)
-    chunk = speech_chunk(_FILLER_PHONEMES[kind], voice.name, speed, voice.pitch, voice.amplitude)
+    chunk = speech_chunk(phonemes, voice.name, speed, voice.pitch, voice.amplitude)
     while len(chunk) > MAX_FILLER_S * SAMPLE_RATE and speed < 260:
         speed += 20
-        chunk = speech_chunk(_FILLER_PHONEMES[kind], voice.name, speed, voice.pitch, voice.amplitude)
+        chunk = speech_chunk(phonemes, voice.name, speed, voice.pitch, voice.amplitude)
     return chunk
 
 
@@ -255,6 +290,8 @@ def synthesize_drawn_out(word: str, voice: SynthVoice) -> np.ndarray:
         raise ValueError(f"no drawn-out form of {word!r}; expected one of {DRAWN_OUT_WORDS}")
     if is_flite(voice.name):
         return flite_chunk(word, voice.name, 2.5 * BASE_WPM / max(voice.rate_wpm, 100))
+    if festival.is_festival(voice.name):
+        return festival.festival_chunk(word, voice.name, 2.5 * festival.BASE_WPM / max(voice.rate_wpm, 100))
     speed = _filler_espeak_speed(voice.rate_wpm)
     return speech_chunk(_DRAWN_OUT_PHONEMES[word], voice.name, speed, voice.pitch, voice.amplitude)
 
@@ -311,12 +348,7 @@ def synthesize(
                 raise ValueError("pause length must be non-negative")
             pending_pause = (pending_pause or 0.0) + segment.seconds
             continue
-        if isinstance(segment, Phrase):
-            chunk = synthesize_chunk(segment.text, voice)
-        elif isinstance(segment, DrawnOutWord):
-            chunk = synthesize_drawn_out(segment.word, voice)
-        else:
-            chunk = synthesize_filler(segment.kind, voice)
+        chunk = _segment_samples(segment, voice)
         if last_end is not None:
             silence = round((pending_pause if pending_pause is not None else gap_s) * SAMPLE_RATE)
             pieces.append(np.zeros(silence, np.float32))
@@ -335,10 +367,10 @@ def synthesize(
             words.extend(split_phrase_times(segment.text, start_s, end_s))
         elif isinstance(segment, DrawnOutWord):
             words.append(TruthWord(segment.word, round(start_s, 4), round(end_s, 4)))
-        else:
+        elif isinstance(segment, FillerSegment):
             words.append(TruthWord(segment.kind, round(start_s, 4), round(end_s, 4), is_filler=True))
         pieces.append(chunk)
-        speech_mask_parts.append(np.ones(len(chunk), bool))
+        speech_mask_parts.append(np.full(len(chunk), not isinstance(segment, HeldNote)))
         cursor += len(chunk)
         last_end = cursor
 
@@ -351,6 +383,20 @@ def synthesize(
     samples = np.clip(samples, -1.0, 1.0).astype(np.float32)
     truth = SynthTruth(tuple(words), tuple(pauses), round(len(samples) / SAMPLE_RATE, 4), voice, noise)
     return SynthClip(samples, truth)
+
+
+def _segment_samples(segment: Phrase | FillerSegment | DrawnOutWord | HeldNote, voice: SynthVoice) -> np.ndarray:
+    if isinstance(segment, Phrase):
+        return time_stretch(synthesize_chunk(segment.text, voice), segment.stretch)
+    if isinstance(segment, DrawnOutWord):
+        return synthesize_drawn_out(segment.word, voice)
+    if isinstance(segment, HeldNote):
+        return 0.1 * held_note(segment.freq_hz, round(segment.seconds * SAMPLE_RATE))
+    chunk = synthesize_filler(segment.kind, voice, segment.variant)
+    if segment.length_s is not None and len(chunk):
+        factor = segment.length_s * SAMPLE_RATE / len(chunk)
+        chunk = time_stretch(chunk, min(max(factor, 1 / MAX_STRETCH), MAX_STRETCH))
+    return chunk
 
 
 def write_wav(path: str | Path, samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> Path:

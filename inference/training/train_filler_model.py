@@ -2,10 +2,13 @@
 
     nice python -m inference.training.train_filler_model            # writes inference/speech/weights/
 
-Train, validation and test clips use disjoint voices (none of them a voice of ``bench/speech_accuracy.py``); the
-test clips also have their own SNRs and noise seeds. All splits hold hard negatives: words that sound like fillers
-and real words drawn out like one. Training keeps every filler window and ``--negative-keep`` of the others. The
-decision threshold and minimum run length are chosen on validation, then the test set is scored once.
+Training speaks with espeak-ng and Festival voices through random rooms, bands, beds and levels
+(:mod:`inference.training.filler_corpus`). Train, validation and test clips use disjoint voices (no espeak-ng voice
+of ``bench/speech_accuracy.py``); the test clips also have their own SNRs and noise seeds, a Festival speaker never
+trained on, and flite, the benchmark's held-out engine, which no training or validation clip uses. All splits hold
+hard negatives: words that sound like fillers, real words drawn out like one, slow phrases, held notes. Training
+keeps every filler window and ``--negative-keep`` of the others. The decision threshold and minimum run length are
+chosen on validation, then the test set is scored once and reported per engine, per condition and per voice.
 """
 
 from __future__ import annotations
@@ -32,8 +35,9 @@ from inference.speech.filler_acoustic import (
     clip_windows,
     merge_windows,
 )
-from inference.training.filler_corpus import CorpusSpec, build_window_set, generate_clips, split_specs
+from inference.training.filler_corpus import CorpusSpec, build_window_set, engine_of, generate_corpus, split_specs
 from inference.training.registry import FILLER_MODEL_NAME, default_tracking_uri, prepare_store, register_weights
+from inference.training.rooms import Condition
 from inference.training.speech_synth import SynthClip, TruthWord
 
 
@@ -149,28 +153,43 @@ def tune_decision(probs: Sequence[np.ndarray], clips: Sequence[SynthClip]) -> tu
     return best
 
 
-def _generate(name: str, spec: CorpusSpec) -> list[SynthClip]:
+def _generate(name: str, spec: CorpusSpec) -> tuple[list[SynthClip], list[Condition]]:
     start = time.monotonic()
-    clips = list(generate_clips(spec))
+    pairs = list(generate_corpus(spec))
+    clips = [c for c, _ in pairs]
     audio_s = sum(c.truth.duration_s for c in clips)
     n_fillers = sum(len(c.truth.fillers) for c in clips)
+    engines = {e: sum(engine_of(c.truth.voice.name) == e for c in clips) for e in ("espeak-ng", "festival", "flite")}
     print(
-        f"{name}: {len(clips)} clips, {audio_s / 60:.1f} min audio, {n_fillers} fillers "
+        f"{name}: {len(clips)} clips {engines}, {audio_s / 60:.1f} min audio, {n_fillers} fillers "
         f"({time.monotonic() - start:.0f} s)",
         file=sys.stderr,
     )
-    return clips
+    return clips, [c for _, c in pairs]
 
 
-def _per_condition(
-    probs: Sequence[np.ndarray], clips: Sequence[SynthClip], threshold: float, min_windows: int
+def condition_facets(condition: Condition) -> list[str]:
+    """The report groups a clip falls in: its bed (kind), room or dry, channel, and level when set."""
+    noise = condition.noise
+    facets = ["bed:none" if noise is None else f"bed:{noise.kind}", "room:reverb" if condition.room else "room:dry"]
+    facets.append(f"channel:{condition.channel or 'full band'}")
+    if condition.level_dbfs is not None:
+        facets.append("level:quiet (< -30 dBFS)" if condition.level_dbfs < -30 else "level:-30..-3 dBFS")
+    return facets
+
+
+def grouped_scores(
+    probs: Sequence[np.ndarray],
+    clips: Sequence[SynthClip],
+    groups_of: Sequence[Sequence[str]],
+    threshold: float,
+    min_windows: int,
 ) -> dict[str, dict[str, float]]:
+    """Event scores per group; clip ``i`` counts in every group named in ``groups_of[i]``."""
     groups: dict[str, list[int]] = {}
-    for i, clip in enumerate(clips):
-        noise = clip.truth.noise
-        key = "clean" if noise is None else f"{noise.kind}@{noise.snr_db:g}dB"
-        groups.setdefault(key, []).append(i)
-        groups.setdefault(f"voice:{clip.truth.voice.name}", []).append(i)
+    for i, names in enumerate(groups_of):
+        for name in names:
+            groups.setdefault(name, []).append(i)
     return {
         key: evaluate([probs[i] for i in idx], [clips[i] for i in idx], threshold, min_windows).as_dict()
         for key, idx in sorted(groups.items())
@@ -186,9 +205,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="MLflow tracking URI (default MLFLOW_TRACKING_URI, else sqlite:///var/mlflow.db; '' to disable)",
     )
     parser.add_argument("--register-as", default=FILLER_MODEL_NAME, help="registered model name ('' not to register)")
-    parser.add_argument("--train-clips", type=int, default=400)
-    parser.add_argument("--val-clips", type=int, default=60)
-    parser.add_argument("--test-clips", type=int, default=100)
+    parser.add_argument("--train-clips", type=int, default=500)
+    parser.add_argument("--val-clips", type=int, default=80)
+    parser.add_argument("--test-clips", type=int, default=150)
     parser.add_argument("--negative-keep", type=float, default=0.4, help="fraction of non-filler windows trained on")
     parser.add_argument("--epochs", type=int, default=14)
     parser.add_argument("--batch-size", type=int, default=128)
@@ -206,9 +225,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     keras.utils.set_random_seed(args.seed)
 
     specs = split_specs(args.train_clips, args.val_clips, args.test_clips, args.seed)
-    train_clips = _generate("train", specs["train"])
-    val_clips = _generate("val", specs["val"])
-    test_clips = _generate("test", specs["test"])
+    train_clips, _ = _generate("train", specs["train"])
+    val_clips, _ = _generate("val", specs["val"])
+    test_clips, test_conditions = _generate("test", specs["test"])
     train = build_window_set(train_clips).labelled().thin_negatives(args.negative_keep, args.seed)
     val = build_window_set(val_clips).labelled()
     counts = np.bincount(train.y, minlength=len(CLASS_NAMES))
@@ -265,7 +284,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         },
         "val": val_scores.as_dict(),
         "test": test_scores.as_dict(),
-        "test_by_condition": _per_condition(test_probs, test_clips, threshold, min_windows),
+        "test_by_engine": grouped_scores(
+            test_probs, test_clips, [[engine_of(c.truth.voice.name)] for c in test_clips], threshold, min_windows
+        ),
+        "test_by_condition": grouped_scores(
+            test_probs, test_clips, [condition_facets(c) for c in test_conditions], threshold, min_windows
+        ),
+        "test_by_voice": grouped_scores(
+            test_probs, test_clips, [[c.truth.voice.name] for c in test_clips], threshold, min_windows
+        ),
         "corpus": {
             name: {
                 "clips": s.n_clips,
@@ -273,10 +300,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "seed": s.seed,
                 "noise": [[k, snr] for k, snr in s.noise],
                 "drawn_out_prob": s.drawn_out_prob,
+                "hard_negative_prob": s.hard_negative_prob,
+                "varied": s.varied,
             }
             for name, s in specs.items()
         },
-        "note": "event level: a detection counts when it overlaps a true filler; synthetic espeak-ng speech only",
+        "note": "event level: a detection counts when it overlaps a true filler; synthetic speech only (espeak-ng "
+        "and Festival in training and validation; the test split adds an unseen Festival speaker and flite, the "
+        "held-out engine, scored only)",
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     export = build_model()
@@ -290,6 +321,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         mlflow.log_metrics({f"val_{k}": float(v) for k, v in val_scores.as_dict().items()})
         mlflow.log_metrics({f"test_{k}": float(v) for k, v in test_scores.as_dict().items()})
+        mlflow.log_metrics(
+            {f"test_{e.replace('-', '_')}_f1": float(v["f1"]) for e, v in report["test_by_engine"].items()}
+        )
         mlflow.log_params({"threshold": threshold, "min_windows": min_windows})
         if args.register_as:
             metrics = {f"test_{k}": float(v) for k, v in test_scores.as_dict().items()}
@@ -330,7 +364,8 @@ def _print_report(report: dict[str, Any], path: Path) -> None:
     print(f"model: {path} ({path.stat().st_size / 1024:.0f} KiB), decision {report['decision']}")
     print(f"{'split':<32} {'P':>6} {'R':>6} {'F1':>6} {'TP':>5} {'FP':>5} {'FN':>5}")
     rows = [("val (unseen voices)", report["val"]), ("test (unseen voices/noise)", report["test"])]
-    rows += [(f"  {k}", v) for k, v in report["test_by_condition"].items()]
+    for block in ("test_by_engine", "test_by_condition", "test_by_voice"):
+        rows += [(f"  {k}", v) for k, v in report[block].items()]
     for name, s in rows:
         print(
             f"{name:<32} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f} "
