@@ -27,6 +27,7 @@ import argparse
 import asyncio
 import base64
 import contextlib
+import itertools
 import json
 import os
 import shutil
@@ -40,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 import av
+import numpy as np
 import requests
 
 from bench.reliability_support import (
@@ -172,6 +174,14 @@ def flowing_before(messages: Sequence[tuple[float, dict[str, Any]]], kind: str, 
     return sum(1 for t, m in messages if m.get("type") == kind and at - 3 < t <= at)
 
 
+def usual_gap_s(messages: Sequence[tuple[float, dict[str, Any]]], kind: str, at: float) -> float | None:
+    """The median time between two ``kind`` messages before ``at`` (what "resumed after" compares with: speech
+    messages come only while words are heard, seconds apart under load)."""
+    times = [t for t, m in messages if m.get("type") == kind and t <= at]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    return round(float(np.median(gaps)), 2) if gaps else None
+
+
 async def kill_worker(server: Server, library: str, without: str) -> tuple[float, int | None]:
     pid = await asyncio.to_thread(worker_with, server, library, without)
     if pid is not None:
@@ -204,6 +214,8 @@ async def scenario_workers(work: Path, seconds: float, kills: Sequence[str], env
             "speech_worker_killed": speech_pid,
             "speech_flowing_before": flowing_before(messages, "speech", speech_at),
             "speech_resumed_after_s": resumed_after(messages, "speech", speech_at),
+            "speech_usual_gap_s": usual_gap_s(messages, "speech", speech_at),
+            "spare_took_over": server.log_count("the spare takes over"),
             "voice_after_speech_kill_s": resumed_after(messages, "voice", speech_at),
             "final_state": state,
             "recording": recording,

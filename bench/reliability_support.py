@@ -184,6 +184,12 @@ class Server:
         except OSError:
             return ""
 
+    def log_count(self, text: str) -> int:
+        """How many lines of the server's log hold ``text``."""
+        with contextlib.suppress(OSError):
+            return sum(text in line for line in self.log_path.read_text(errors="replace").splitlines())
+        return 0
+
     def log_errors(self) -> list[str]:
         """Tracebacks of unhandled request errors the server logged."""
         try:

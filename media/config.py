@@ -31,7 +31,8 @@ class MediaConfig:
     :class:`~media.asr_service.AsrService` (``"direct"``: each session calls the worker on its own), with the
     interim step growing with the sessions speaking when ``speech_adaptive_interim``; the speech worker runs
     ``speech_worker_nice`` steps below normal CPU priority. Passes of up to ``speech_batch_max`` sessions waiting
-    at once run as one batched Whisper call on the worker (1: one call per pass).
+    at once run as one batched Whisper call on the worker (1: one call per pass). ``standby_pose`` /
+    ``standby_speech`` keep a warmed spare worker of that kind that takes over at once when one dies.
     """
 
     ice_servers: tuple[IceServer, ...] = ()
@@ -41,7 +42,8 @@ class MediaConfig:
     pose_model_path: Path | None = None
     pose_workers: int = 1
     speech_workers: int = 1
-    standby_workers: bool = False
+    standby_pose: bool = False
+    standby_speech: bool = False
     speech_backlog_max_s: float = 120.0
     speech_join_max_s: float = 20.0
     voice_window_s: float = 3.0

@@ -75,6 +75,7 @@ class SpeechPipeline:
         self._tracker = LiveSpeechTracker()
         self._interim_s = 0.0
         self._last_tail = ""
+        self._retried: set[tuple[float, float]] = set()
 
     def offer(self, voice: UtteranceSource) -> None:
         """Take ``voice``'s finished utterances and wake the worker loop when there is something to transcribe."""
@@ -135,9 +136,7 @@ class SpeechPipeline:
         try:
             words = await transcribe(utterance)
         except Exception:
-            self._stats.speech_errors += 1
-            if self._stats.speech_errors == 1:
-                log.exception("speech recognition failed; this session goes on without those words")
+            self._failed(utterances if final else [])
             return
         metrics.ASR_SECONDS.labels("final" if final else "interim").observe(time.monotonic() - started)
         if final:
@@ -153,15 +152,27 @@ class SpeechPipeline:
         try:
             words = await transcribe(joined.utterance)
         except Exception:
-            self._stats.speech_errors += 1
-            if self._stats.speech_errors == 1:
-                log.exception("speech recognition failed; this session goes on without those words")
+            self._failed(utterances)
             return
         metrics.ASR_SECONDS.labels("final").observe(time.monotonic() - started)
         self._stats.finals_joined += len(utterances)
         for utterance, own in zip(joined.originals, split_words(joined, words), strict=True):
             heard = without_repeats(own)  # a run-on loop at the joined audio's end lands in the last part
             self._publish(utterance, self._stream.final(utterance.start_s, heard, utterance.end_s))
+
+    def _failed(self, finished: list[Utterance]) -> None:
+        """A pass failed (its worker died, say): the finished utterances it carried go back to the front of the
+        queue for one more pass (the worker is replaced by then), so their words still arrive; a second failure
+        drops them, counted."""
+        self._stats.speech_errors += 1
+        if self._stats.speech_errors == 1:
+            log.exception("speech recognition failed; the pass's finished utterances are tried once more")
+        again = [u for u in finished if (u.start_s, u.end_s) not in self._retried]
+        self._stats.utterances_dropped += len(finished) - len(again)
+        self._retried.update((u.start_s, u.end_s) for u in again)
+        self._finished.extendleft(reversed(again))
+        if again:
+            self._ready.set()
 
     def _publish_heard_finals(self) -> None:
         """Finish, without a pass, the oldest finished utterances an interim pass already heard to their end."""

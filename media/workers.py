@@ -142,9 +142,11 @@ class MediaWorkers:
 
     A worker process that dies (killed, out of memory, a native crash) breaks its pool: the call in flight fails
     and the pool is replaced by a fresh one at once, so the next frame or pass starts a new worker (which loads
-    its model) instead of every later call failing; ``respawns`` counts them. With ``config.standby_workers`` a
-    spare pool per kind is started and warmed (model loaded) ahead of time and takes over at once; a new spare
-    then warms up in the background.
+    its model) instead of every later call failing; ``respawns`` counts them. Without a spare, the streams of a dead
+    pose worker move to another pose worker (warm already) while the replacement loads. With
+    ``config.standby_pose``/``standby_speech`` a spare pool of that kind is started and warmed (model loaded) once
+    the workers in use are ready (:meth:`warm_up`) and takes over at once; a new spare then warms up in the
+    background.
     """
 
     def __init__(
@@ -177,10 +179,14 @@ class MediaWorkers:
             )
             self.speech = self._speech_builder()
         self._spares: dict[Callable[[], Executor], Executor] = {}
-        if config.standby_workers:
-            for builder in (self._pose_builder, self._speech_builder):
-                if builder is not None:
-                    self._spares[builder] = _warmed(builder())
+        self._spare_builders = [
+            builder
+            for builder, wanted in (
+                (self._pose_builder, config.standby_pose),
+                (self._speech_builder, config.standby_speech),
+            )
+            if wanted and builder is not None
+        ]
         self.asr: AsrService | None = None
         if self.speech is not None and config.speech_schedule == "deadline":
             scheduling = SchedulerConfig(adaptive=config.speech_adaptive_interim, max_batch=config.speech_batch_max)
@@ -227,27 +233,54 @@ class MediaWorkers:
             self.respawns,
         )
         if spare is None:
-            return builder()
+            return _warmed(builder())
         self._spares[builder] = _warmed(builder())
         return spare
+
+    def _fail_over(self, dead: int) -> None:
+        """Move the streams of pose pool ``dead`` to the least busy of the other pools (warm already), so that their
+        frames do not wait for the replacement worker to load its model; their tracking starts afresh there."""
+        others = [i for i in range(len(self._pose_pools)) if i != dead]
+        if not others:
+            return
+        load = {i: 0 for i in others}
+        for index in self._stream_pool.values():
+            if index in load:
+                load[index] += 1
+        for stream_id, index in self._stream_pool.items():
+            if index == dead:
+                target = min(others, key=load.__getitem__)
+                self._stream_pool[stream_id] = target
+                load[target] += 1
 
     async def _pose_call(self, index: int, fn: Callable[..., Any], *args: Any) -> Any:
         pool = self._pose_pools[index]
         try:
             return await self._call(pool, fn, *args)
         except BrokenProcessPool:
+            spare_ready = self._pose_builder in self._spares
             if self._pose_pools[index] is pool and (fresh := self._replace(pool, self._pose_builder)) is not None:
                 self._pose_pools[index] = fresh
+                if not spare_ready:
+                    self._fail_over(index)
             raise
 
     async def _call(self, executor: Executor, fn: Callable[..., Any], *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(executor, fn, *args)
 
     async def warm_up(self) -> None:
-        """Start the worker processes and load their models (call once at app start-up)."""
+        """Start the worker processes and load their models (call once at app start-up); the spares start loading
+        theirs once the workers in use are ready, so that they do not compete with them."""
         await asyncio.gather(*(self._call(pool, tensorflow_loaded_in_worker) for pool in self._pose_pools))
         if self.speech is not None:
             await self._call(self.speech, tensorflow_loaded_in_worker)
+        self.start_spares()
+
+    def start_spares(self) -> None:
+        """Start (and warm) the standby spare of each kind configured that has none yet."""
+        for builder in self._spare_builders:
+            if builder not in self._spares:
+                self._spares[builder] = _warmed(builder())
 
     async def estimate_pose(
         self, image_rgb: np.ndarray, t_s: float, stream_id: str

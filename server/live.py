@@ -16,6 +16,7 @@ from media.config import IceServer, MediaConfig
 from media.live_session import LiveSession
 from media.recording_caps import RecordingCaps
 from media.session_registry import LiveSessionRegistry
+from media.standby import physical_memory_bytes, resolve_standby
 from media.workers import MediaWorkers, SpeechFactory
 from server.analysis.runner import enqueue_analysis
 from server.errors import ApiError
@@ -36,13 +37,15 @@ def media_config(settings: Settings) -> MediaConfig:
     pose_path = bundle_path(settings.pose_model, settings.models_dir)  # type: ignore[arg-type]
     if not pose_path.exists():
         log.warning("pose model %s missing (run `podium models`): live pose feedback disabled", pose_path)
+    standby = resolve_standby(settings.standby_workers, settings.workers, physical_memory_bytes())
     return MediaConfig(
         ice_servers=tuple(IceServer(urls=(url,)) for url in settings.ice_servers),
         max_sdp_bytes=settings.max_sdp_bytes,
         pose_fps=settings.pose_fps,
         pose_model_path=pose_path if pose_path.exists() else None,
         pose_workers=settings.workers,
-        standby_workers=settings.standby_workers,
+        standby_pose=standby.pose,
+        standby_speech=standby.speech,
         no_media_timeout_s=settings.no_media_timeout_s,
         speech_interim_step_s=settings.live_asr_interim_s,
         speech_batch_max=settings.live_asr_batch_max,

@@ -156,10 +156,12 @@ class Settings(BaseSettings):
     )
     workers: int = Field(2, description="Pose worker processes; each live stream sticks to one of them.")
     preload_models: bool = Field(True, description="Start inference workers and load models at start-up.")
-    standby_workers: bool = Field(
-        False,
+    standby_workers: bool | Literal["auto"] = Field(
+        "auto",
         description="Keep a spare pose and a spare speech worker process with their models loaded, so a worker "
-        "that dies is replaced at once instead of after a new process loads its model (one more process each).",
+        "that dies is replaced at once instead of after a new process loads its model (one more process each). "
+        "auto: a spare speech worker on machines with at least 8 GiB of memory, a spare pose worker only with a "
+        "single pose worker (with two, a dead one's streams move to the other at once).",
     )
     cors_origin: str = Field(
         "",

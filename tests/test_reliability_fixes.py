@@ -85,10 +85,12 @@ async def test_killed_speech_worker_is_replaced_and_the_next_pass_works() -> Non
 
 
 async def test_with_standby_workers_the_warmed_spare_takes_over_and_a_new_spare_starts() -> None:
-    config = MediaConfig(pose_model_path=None, standby_workers=True)
+    config = MediaConfig(pose_model_path=None, standby_speech=True)
     workers = MediaWorkers(config, echo_speech)  # type: ignore[arg-type]
     utterance = Utterance(start_s=0.0, samples=np.zeros(1600, np.float32))
     try:
+        assert not workers._spares, "the spare starts only once the workers in use are warm"
+        await workers.warm_up()
         (spare,) = workers._spares.values()
         first = int((await workers.transcribe(utterance))[0].text)
         os.kill(first, signal.SIGKILL)
