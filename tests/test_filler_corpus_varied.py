@@ -21,7 +21,7 @@ from inference.training.filler_corpus import (
     split_specs,
 )
 from inference.training.rooms import time_stretch
-from inference.training.speech_synth import FillerSegment, HeldNote, Phrase, SynthVoice, synthesize
+from inference.training.speech_synth import FillerSegment, HeldNote, Phrase, Segment, SynthVoice, synthesize
 
 SR = 16_000
 needs_sox = pytest.mark.skipif(shutil.which("sox") is None, reason="needs sox")
@@ -65,7 +65,7 @@ def test_festival_voice_names_parse_and_unknown_ones_fail() -> None:
 
 @needs_festival
 def test_festival_speaks_a_script_with_fillers_at_their_true_times() -> None:
-    script = [Phrase("today we look at the results"), FillerSegment("um"), Phrase("from last year")]
+    script: list[Segment] = [Phrase("today we look at the results"), FillerSegment("um"), Phrase("from last year")]
     script.append(FillerSegment("er"))
     clip = synthesize(script, SynthVoice("festival:ked+3", 150), gap_s=0.3, lead_s=0.4, tail_s=0.4)
     fillers = clip.truth.fillers
