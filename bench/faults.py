@@ -216,6 +216,7 @@ async def scenario_workers(work: Path, seconds: float, kills: Sequence[str], env
             "speech_resumed_after_s": resumed_after(messages, "speech", speech_at),
             "speech_usual_gap_s": usual_gap_s(messages, "speech", speech_at),
             "spare_took_over": server.log_count("the spare takes over"),
+            "speech_times_from_kill_s": [round(t - speech_at, 2) for t, m in messages if m.get("type") == "speech"],
             "voice_after_speech_kill_s": resumed_after(messages, "voice", speech_at),
             "final_state": state,
             "recording": recording,

@@ -35,6 +35,9 @@ _speech: SpeechAnalyzer | None = None
 _labeler: Labeler | None = None
 _body_streams: OrderedDict[str, LiveBodyAnalyzer] = OrderedDict()
 MAX_BODY_STREAMS = 8
+RESPARE_DELAY_S = 10.0
+"""After a spare takes over, a new spare starts this much later: loading its model at once would take the CPU
+that the spare, now serving the sessions, needs for its first calls."""
 log = logging.getLogger(__name__)
 
 
@@ -145,8 +148,8 @@ class MediaWorkers:
     its model) instead of every later call failing; ``respawns`` counts them. Without a spare, the streams of a dead
     pose worker move to another pose worker (warm already) while the replacement loads. With
     ``config.standby_pose``/``standby_speech`` a spare pool of that kind is started and warmed (model loaded) once
-    the workers in use are ready (:meth:`warm_up`) and takes over at once; a new spare then warms up in the
-    background.
+    the workers in use are ready (:meth:`warm_up`) and takes over at once; a new spare starts
+    ``respare_delay_s`` later.
     """
 
     def __init__(
@@ -179,6 +182,8 @@ class MediaWorkers:
             )
             self.speech = self._speech_builder()
         self._spares: dict[Callable[[], Executor], Executor] = {}
+        self.respare_delay_s = RESPARE_DELAY_S
+        self._respare_timer: asyncio.TimerHandle | None = None
         self._spare_builders = [
             builder
             for builder, wanted in (
@@ -234,7 +239,7 @@ class MediaWorkers:
         )
         if spare is None:
             return _warmed(builder())
-        self._spares[builder] = _warmed(builder())
+        self._respare_timer = asyncio.get_running_loop().call_later(self.respare_delay_s, self.start_spares)
         return spare
 
     def _fail_over(self, dead: int) -> None:
@@ -329,6 +334,8 @@ class MediaWorkers:
         """Stop the worker processes (cancelling queued work) and the ASR service's batched calls."""
         if self.asr is not None:
             self.asr.close()
+        if self._respare_timer is not None:
+            self._respare_timer.cancel()
         for ex in [*self._pose_pools, self.speech, *self._spares.values()]:
             if ex is not None:
                 ex.shutdown(wait=True, cancel_futures=True)

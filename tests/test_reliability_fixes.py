@@ -87,6 +87,7 @@ async def test_killed_speech_worker_is_replaced_and_the_next_pass_works() -> Non
 async def test_with_standby_workers_the_warmed_spare_takes_over_and_a_new_spare_starts() -> None:
     config = MediaConfig(pose_model_path=None, standby_speech=True)
     workers = MediaWorkers(config, echo_speech)  # type: ignore[arg-type]
+    workers.respare_delay_s = 3600.0
     utterance = Utterance(start_s=0.0, samples=np.zeros(1600, np.float32))
     try:
         assert not workers._spares, "the spare starts only once the workers in use are warm"
@@ -99,6 +100,8 @@ async def test_with_standby_workers_the_warmed_spare_takes_over_and_a_new_spare_
         assert workers.speech is spare
         second = int((await workers.transcribe(utterance))[0].text)
         assert second in spare._processes  # type: ignore[attr-defined]
+        assert not workers._spares, "the next spare waits while the one that took over serves its first calls"
+        workers.start_spares()  # what the timer does respare_delay_s later
         (new_spare,) = workers._spares.values()
         assert new_spare is not spare
     finally:
