@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+from media import ice_consent
 from media.config import MediaConfig
 from media.errors import AlreadyPublishing, SessionNotFound
 from media.live_session import LiveSession
@@ -29,6 +30,7 @@ class LiveSessionRegistry:
         workers: MediaWorkers,
         on_session_ended: SessionEndedHook | None = None,
     ) -> None:
+        ice_consent.install()  # every publisher's and viewer's connection waits out slow consent answers
         self.config = config
         self.workers = workers
         self.on_session_ended = on_session_ended

