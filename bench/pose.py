@@ -7,8 +7,10 @@ Three parts, each printed as a markdown table:
   body analysis (:class:`~inference.body.live.LiveBodyAnalyzer`: features, alerts, classifier);
 * **throughput**: frames per second one spawned pose worker sustains through
   :meth:`media.workers.MediaWorkers.estimate_pose` (lite model, two frames in flight, body analysis included);
-* **accuracy** per pipeline (a model, optionally ``+derot``: each frame leveled by the previous frame's tilt,
-  the live workers' setting; ``+2pass``: a second pass on the frame leveled by the first, the post-hoc setting)
+* **accuracy** per pipeline (a model, optionally ``+derot``: each frame leveled by the previous frame's tilt in
+  VIDEO mode, the former live setting; ``+level``: tilted frames leveled by the previous tilt in IMAGE mode, level
+  ones tracked, the live workers' setting; ``+2pass``: a second pass on the frame leveled by the first, the
+  post-hoc setting; ``@320``: frames scaled to fit 320 px first, as the live path sends them)
   and per person (``hopper``, seen while developing; ``astronaut``, held out: never used for tuning), on videos
   of a real photo (``tests/generators/video.py``) rotated for tilt (steps, a ±20° sweep, rocking), moved for
   sway and removed for absence, under several conditions (:data:`CONDITIONS`: distance, horizontal offset,
@@ -24,7 +26,8 @@ Three parts, each printed as a markdown table:
 Usage::
 
     python -m bench.pose                                   # all models, 100 frames, 2 conditions, both people
-    python -m bench.pose --variants lite,full --pipelines lite,lite+derot,full,full+2pass --scenes 3 --no-worker
+    python -m bench.pose --variants lite,full --pipelines lite+derot@320,lite+level@320,full+2pass \\
+        --scenes 3 --no-worker
 
 Targets (issues 5 and 16): tilt MAE ≤ 3° (on tilted frames of the held-out person), person-visible accuracy
 ≥ 0.97, person-visible reaction ≤ 0.3 s. The classifier rows print ``n/a`` when
@@ -51,7 +54,7 @@ from inference.assets.pose_models import VARIANTS, PoseVariant, bundle_path, pre
 from inference.body.features import head_tilt_deg, shoulder_tilt_deg
 from inference.body.live import CLASSIFIER_WINDOW, LiveBodyAnalyzer
 from inference.pose.mediapipe_estimator import MediaPipePoseEstimator, RunningMode
-from inference.pose.refine import PreviousTiltDerotator, TwoPassEstimator
+from inference.pose.refine import LevelingSwitch, PreviousTiltDerotator, TwoPassEstimator
 from inference.pose.types import NUM_LANDMARKS, PoseEstimator, PoseResult
 from media.offline.body import BodyReportBuilder
 from tests.generators.video import (
@@ -100,6 +103,9 @@ CONDITIONS: tuple[tuple[float, float, float], ...] = (
 SWEEP_DEG = (0.0, -20.0, -16.0, -10.0, -5.0, 5.0, 10.0, 16.0, 20.0, 0.0)
 TILTED_ERROR_MIN_DEG = 8.0
 """Frames whose true tilt is at least this large count as "tilted" for the tilted-frame MAE (issue 16 target)."""
+HELD_FRAMES = 3
+"""A tilted frame whose true tilt has not changed for this many frames counts as "held"; the others (the first
+frames after a step) as "just changed": the split separates lag from the model's steady error."""
 REENTER_S = (2.0, 5.3)
 """The absent scene's interval: leaves at 2.0 s, comes back at 5.3 s (off the 2 Hz timeline's bin edges)."""
 
@@ -182,6 +188,9 @@ class Accuracy:
     tilt_frames: int = 0
     shoulder_errors: list[float] = field(default_factory=list)
     tilted_errors: list[float] = field(default_factory=list)
+    held_errors: list[float] = field(default_factory=list)
+    changed_errors: list[float] = field(default_factory=list)
+    pose_ms: list[float] = field(default_factory=list)
     tilt_pairs: list[tuple[float, float]] = field(default_factory=list)
     head_errors: list[float] = field(default_factory=list)
     posture: Counter[tuple[str, str]] = field(default_factory=Counter)
@@ -208,6 +217,9 @@ class Accuracy:
             "person_visible_accuracy": self.visible_accuracy,
             "shoulder_tilt_mae_deg": _mean(self.shoulder_errors),
             "shoulder_tilt_mae_tilted_deg": _mean(self.tilted_errors),
+            "shoulder_tilt_mae_tilted_held_deg": _mean(self.held_errors),
+            "shoulder_tilt_mae_tilted_changed_deg": _mean(self.changed_errors),
+            "pose_ms": percentiles(self.pose_ms),
             "shoulder_tilt_gain": tilt_gain(self.tilt_pairs) if self.tilt_pairs else None,
             "head_tilt_mae_deg": _mean(self.head_errors),
             "shoulder_tilt_p95_deg": percentiles(self.shoulder_errors, (95,))[0],
@@ -244,29 +256,105 @@ def load_classifier() -> Any | None:
         return None
 
 
-def make_estimator(pipeline: str, models_dir: Path, mode: RunningMode = "video") -> PoseEstimator:
-    """The estimator of a pipeline name: ``lite``/``full``/``heavy``, optionally ``+derot`` or ``+2pass``.
+@dataclass(frozen=True)
+class Pipeline:
+    """A parsed pipeline name ``model[+derot|+level|+2pass][@EDGE]`` (see :func:`make_estimator`)."""
 
-    ``+derot``: each frame leveled by the previous frame's tilt (one pass, the live option);
-    ``+2pass``: a second IMAGE-mode pass on the frame leveled by the first pass (the post-hoc option).
+    variant: str
+    kind: str
+    max_edge: int | None
+
+    @property
+    def baseline_name(self) -> str:
+        """The pipeline whose IMAGE-mode reading of the upright photo is this one's zero (``+derot``, ``+level``:
+        the plain model's; they level by the previous reading, which an upright person's first frame does not have)."""
+        kind = f"+{self.kind}" if self.kind == "2pass" else ""
+        edge = f"@{self.max_edge}" if self.max_edge else ""
+        return f"{self.variant}{kind}{edge}"
+
+
+def parse_pipeline(name: str) -> Pipeline:
+    """``lite+derot@320`` → ``Pipeline("lite", "derot", 320)``."""
+    body, _, edge = name.partition("@")
+    variant, _, kind = body.partition("+")
+    if kind not in ("", "derot", "level", "2pass"):
+        raise ValueError(f"unknown pipeline {name!r}")
+    if edge and (not edge.isdigit() or int(edge) < 16):
+        raise ValueError(f"bad input size in pipeline {name!r}")
+    return Pipeline(variant, kind, int(edge) if edge else None)
+
+
+def fit_within(width: int, height: int, max_edge: int) -> tuple[int, int]:
+    """The live path's frame size for ``max_edge`` (``media.sampler.fit_within``: aspect kept, even sides)."""
+    from media.sampler import fit_within as media_fit_within
+
+    return media_fit_within(width, height, max_edge)
+
+
+class Downscaled:
+    """Scales every frame to fit ``max_edge`` (as the live path does: PyAV/swscale) before ``inner``.
+
+    Landmarks are normalised to the frame, so they need no mapping back.
     """
-    variant, _, kind = pipeline.partition("+")
-    path = bundle_path(variant, models_dir)  # type: ignore[arg-type]
+
+    def __init__(self, inner: PoseEstimator, max_edge: int) -> None:
+        self._inner = inner
+        self._max_edge = max_edge
+
+    def estimate(self, image_rgb: np.ndarray, t_s: float) -> PoseResult:
+        import av
+
+        height, width = image_rgb.shape[:2]
+        w, h = fit_within(width, height, self._max_edge)
+        if (w, h) != (width, height):
+            frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image_rgb), format="rgb24")
+            image_rgb = frame.reformat(width=w, height=h, format="rgb24").to_ndarray()
+        return self._inner.estimate(image_rgb, t_s)
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+def make_estimator(pipeline: str, models_dir: Path, mode: RunningMode = "video") -> PoseEstimator:
+    """The estimator of a pipeline name: ``lite``/``full``/``heavy``, optionally ``+derot``, ``+level`` or
+    ``+2pass``, optionally ``@EDGE``.
+
+    ``+derot``: each frame leveled by the previous frame's tilt, one VIDEO-mode pass (the live option until
+    2026-12-03); ``+level``: a frame whose previous tilt is ≥ 2° leveled by it and landmarked in IMAGE mode, level
+    frames tracked in VIDEO mode (one pass; the live option, :class:`~inference.pose.refine.LevelingSwitch`);
+    ``+2pass``: a second IMAGE-mode pass on the frame leveled by the first pass (the post-hoc option);
+    ``@EDGE``: frames scaled to fit ``EDGE`` pixels first (the live path sends 320 px frames to pose).
+    """
+    spec = parse_pipeline(pipeline)
+    path = bundle_path(spec.variant, models_dir)  # type: ignore[arg-type]
     base = MediaPipePoseEstimator(path, mode)
-    if kind == "":
-        return base
-    if kind == "derot":
-        return PreviousTiltDerotator(base)
-    if kind == "2pass":
-        return TwoPassEstimator(base, MediaPipePoseEstimator(path, "image"))
-    base.close()
-    raise ValueError(f"unknown pipeline {pipeline!r}")
+    est: PoseEstimator = base
+    if spec.kind == "derot":
+        est = PreviousTiltDerotator(base)
+    elif spec.kind == "level":
+        est = LevelingSwitch(base, MediaPipePoseEstimator(path, "image"))
+    elif spec.kind == "2pass":
+        est = TwoPassEstimator(base, MediaPipePoseEstimator(path, "image"))
+    return Downscaled(est, spec.max_edge) if spec.max_edge else est
+
+
+STILL_FRAMES = 20
+"""Frames of the upright still a leveling pipeline runs through for its zero; the median of the last half counts."""
+
+
+def settled_reading(values: Sequence[float | None]) -> float | None:
+    """Median of the measurable readings in the last half of ``values`` (None when there are none)."""
+    tail = [v for v in values[len(values) // 2 :] if v is not None]
+    return float(np.median(tail)) if tail else None
 
 
 class TiltBaseline:
-    """Measured tilt of the upright photo per pipeline, person, scale and offset (IMAGE mode, no noise), cached.
+    """Measured tilt of the upright photo per pipeline, person, scale and offset (no noise), cached.
 
-    A ``+derot`` pipeline's baseline is its plain model's (an upright frame is barely rotated).
+    Plain and ``+2pass`` pipelines: one IMAGE-mode reading. ``+derot`` and ``+level`` pipelines: the pipeline's own
+    settled reading over :data:`STILL_FRAMES` frames of the still, since they level the upright frame too: a
+    model that reads the upright person at ``b``° with gain ``g`` settles at ``b/g``, not at the plain ``b``
+    (the held-out photo reads ``b`` ≈ −7…−18°, so the plain reading is no zero for them).
     """
 
     def __init__(self, models_dir: Path) -> None:
@@ -281,21 +369,38 @@ class TiltBaseline:
         self._estimators.clear()
 
     def get(self, pipeline: str, script: VideoScript, truth: FrameTruth) -> tuple[float | None, float | None]:
-        name = pipeline.removesuffix("+derot")
+        spec = parse_pipeline(pipeline)
+        name = pipeline if spec.kind in ("derot", "level") else spec.baseline_name
         key = (name, script.person, round(truth.scale, 3), round(truth.x_offset_px, 1))
         if key not in self._cache:
             still = dataclasses.replace(truth, tilt_deg=0.0, person_visible=True)
             frame = render_frame(dataclasses.replace(script, noise_std=0.0), still)
-            est = self._estimators.get(name)
-            if est is None:
-                est = make_estimator(name, self._models_dir, "image")
-                self._estimators[name] = est
-            lm = est.estimate(frame, 0.0).landmarks
             aspect = script.width / script.height
-            self._cache[key] = (
-                (None, None) if lm is None else (shoulder_tilt_deg(lm, aspect), head_tilt_deg(lm, aspect))
-            )
+            if name == pipeline and spec.kind in ("derot", "level"):
+                self._cache[key] = self._settled(name, frame, aspect)
+            else:
+                est = self._estimators.get(name)
+                if est is None:
+                    est = make_estimator(name, self._models_dir, "image")
+                    self._estimators[name] = est
+                lm = est.estimate(frame, 0.0).landmarks
+                self._cache[key] = (
+                    (None, None) if lm is None else (shoulder_tilt_deg(lm, aspect), head_tilt_deg(lm, aspect))
+                )
         return self._cache[key]
+
+    def _settled(self, pipeline: str, frame: np.ndarray, aspect: float) -> tuple[float | None, float | None]:
+        est = make_estimator(pipeline, self._models_dir)
+        shoulders: list[float | None] = []
+        heads: list[float | None] = []
+        try:
+            for i in range(STILL_FRAMES):
+                lm = est.estimate(frame, i * 0.1).landmarks
+                shoulders.append(None if lm is None else shoulder_tilt_deg(lm, aspect))
+                heads.append(None if lm is None else head_tilt_deg(lm, aspect))
+        finally:
+            est.close()
+        return settled_reading(shoulders), settled_reading(heads)
 
 
 def _score_reaction(script: VideoScript, times: list[float], shown: list[bool], accs: Sequence[Accuracy]) -> None:
@@ -338,9 +443,16 @@ def score_script(
     times: list[float] = []
     shown: list[bool] = []
     est = make_estimator(pipeline, models_dir)
+    since_change = HELD_FRAMES
+    previous_tilt: float | None = None
     try:
         for rgb, truth in frames:
+            start = time.perf_counter()
             pose = est.estimate(rgb, truth.t_s)
+            elapsed_ms = (time.perf_counter() - start) * 1000.0
+            changed = previous_tilt is not None and abs(truth.tilt_deg - previous_tilt) > 1e-6
+            since_change = 0 if changed else since_change + 1
+            previous_tilt = truth.tilt_deg
             times.append(truth.t_s)
             shown.append(pose.person_visible)
             update = analyzer.update(pose)
@@ -356,6 +468,7 @@ def score_script(
                 head = head_tilt_deg(lm, aspect) if lm is not None else None
             for a in accs:
                 a.frames += 1
+                a.pose_ms.append(elapsed_ms)
                 a.visible_agree += pose.person_visible == truth.person_visible
                 if posture is not None:
                     a.posture[posture] += 1
@@ -368,6 +481,8 @@ def score_script(
                     a.tilt_pairs.append((truth.tilt_deg, read))
                     if abs(truth.tilt_deg) >= TILTED_ERROR_MIN_DEG:
                         a.tilted_errors.append(abs(read - truth.tilt_deg))
+                        held = a.held_errors if since_change >= HELD_FRAMES else a.changed_errors
+                        held.append(abs(read - truth.tilt_deg))
                 if head is not None and base_head is not None:
                     a.head_errors.append(abs((head - base_head) - truth.tilt_deg))
     finally:
@@ -514,6 +629,11 @@ def _ms(values: list[float] | None) -> str:
     return f"{p50:.1f} | {p95:.1f}"
 
 
+def _pair(p50_p95: Sequence[float] | None) -> str:
+    """``p50 / p95`` of a summary's percentile pair."""
+    return "n/a" if not p50_p95 else f"{p50_p95[0]:.1f} / {p50_p95[1]:.1f}"
+
+
 def _num(value: float | None, fmt: str) -> str:
     return "n/a" if value is None or value != value else format(value, fmt)
 
@@ -566,21 +686,22 @@ def accuracy_markdown(acc: dict[str, Any], scenes: int) -> list[str]:
         f"tilt MAE ≤ {TARGET_TILT_MAE:g}° on tilted frames (|tilt| ≥ {TILTED_ERROR_MIN_DEG:g}°), person-visible "
         f"≥ {TARGET_VISIBLE_ACC}, reaction ≤ 0.3 s):",
         "",
-        "| pipeline | person | frames | shoulder MAE ° tilted / all | gain | head MAE ° | visible acc |"
-        " back → visible s (frames / timeline / absent alert off) | gone → not visible s (frames / timeline) |"
-        " posture acc (windows) |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| pipeline | person | frames | shoulder MAE ° tilted / all | tilted: held / just changed | gain |"
+        " head MAE ° | visible acc | back → visible s (frames / timeline / absent alert off) |"
+        " gone → not visible s (frames / timeline) | posture acc (windows) | pose ms p50 / p95 |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for key, s in acc["persons"].items():
         pipeline, person = key.split("|")
         posture = "n/a" if s["posture_accuracy"] is None else f"{s['posture_accuracy']:.2f} ({s['posture_windows']})"
         out.append(
             f"| {pipeline} | {_who(person)} | {s['frames']} | {_num(s['shoulder_tilt_mae_tilted_deg'], '.2f')} / "
-            f"{_num(s['shoulder_tilt_mae_deg'], '.2f')} | {_num(s['shoulder_tilt_gain'], '.2f')} | "
+            f"{_num(s['shoulder_tilt_mae_deg'], '.2f')} | {_num(s.get('shoulder_tilt_mae_tilted_held_deg'), '.2f')} / "
+            f"{_num(s.get('shoulder_tilt_mae_tilted_changed_deg'), '.2f')} | {_num(s['shoulder_tilt_gain'], '.2f')} | "
             f"{_num(s['head_tilt_mae_deg'], '.2f')} | {s['person_visible_accuracy']:.3f} | "
             f"{_secs(s['enter_s_max'])} / {_secs(s['timeline_enter_s_max'])} / "
             f"{_secs(s.get('absent_alert_clear_s_max'))} | "
-            f"{_secs(s['leave_s_max'])} / {_secs(s['timeline_leave_s_max'])} | {posture} |"
+            f"{_secs(s['leave_s_max'])} / {_secs(s['timeline_leave_s_max'])} | {posture} | {_pair(s.get('pose_ms'))} |"
         )
     conditions = sorted({k.split("|")[2] for k in acc["conditions"]})
     pipes = list(dict.fromkeys("|".join(k.split("|")[:2]) for k in acc["conditions"]))
@@ -626,7 +747,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         report["worker"] = asyncio.run(worker_throughput(bundle_path("lite", models_dir), frames))
     if args.scenes > 0:
         report["scenes"] = args.scenes
-        pipelines = [p for p in args.pipelines.split(",") if p.partition("+")[0] in variants]
+        pipelines = [p for p in args.pipelines.split(",") if parse_pipeline(p).variant in variants]
         persons = [p for p in PERSONS if p in args.persons.split(",")]
         report["accuracy"] = accuracy(pipelines, args.scenes, models_dir, classifier, persons)
     report["load_end"] = _load()
@@ -640,8 +761,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--scenes", type=int, default=2, help="conditions of each accuracy scene (0: skip)")
     parser.add_argument(
         "--pipelines",
-        default="lite,lite+derot,full,full+2pass,heavy",
-        help="accuracy pipelines (model[+derot|+2pass]); those of models not in --variants are skipped",
+        default="lite,lite+derot@320,lite+level@320,full,full+2pass,heavy",
+        help="accuracy pipelines (model[+derot|+level|+2pass][@EDGE]); those of models not in --variants are skipped",
     )
     parser.add_argument("--persons", default=",".join(PERSONS), help="people in the accuracy videos")
     parser.add_argument("--no-worker", action="store_true", help="skip the worker throughput part")

@@ -28,3 +28,18 @@ def test_scenes_take_the_person_and_the_astronaut_is_held_out() -> None:
     assert "astronaut" in HELD_OUT_PERSONS
     assert load_person_photo("astronaut").shape == (512, 512, 3)
     assert pose_bench.condition_label(2) == "scale 0.65, x +100 px"
+
+
+def test_pipeline_names_parse_into_model_leveling_and_input_size() -> None:
+    assert pose_bench.parse_pipeline("lite+level@320") == pose_bench.Pipeline("lite", "level", 320)
+    assert pose_bench.parse_pipeline("full+2pass") == pose_bench.Pipeline("full", "2pass", None)
+    assert pose_bench.parse_pipeline("lite+derot@320").baseline_name == "lite@320"
+    assert pose_bench.parse_pipeline("full+2pass@320").baseline_name == "full+2pass@320"
+    for bad in ("lite+spin", "lite@big", "lite@8"):
+        with pytest.raises(ValueError):
+            pose_bench.parse_pipeline(bad)
+
+
+def test_settled_reading_is_the_median_of_the_measurable_second_half() -> None:
+    assert pose_bench.settled_reading([-11.0, -19.0, -5.0, -7.0, None, -6.0]) == -6.5
+    assert pose_bench.settled_reading([1.0, None]) is None

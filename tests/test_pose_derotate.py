@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -18,8 +19,8 @@ from inference.pose.derotate import (
     rotation_about,
     shoulder_midpoint_px,
 )
-from inference.pose.refine import PreviousTiltDerotator, TwoPassEstimator, leveling_of
-from inference.pose.types import NUM_LANDMARKS, PoseResult
+from inference.pose.refine import LevelingSwitch, PreviousTiltDerotator, TwoPassEstimator, leveling_of
+from inference.pose.types import NUM_LANDMARKS, PoseEstimator, PoseResult
 
 W, H = 640, 480
 
@@ -143,3 +144,70 @@ def test_previous_tilt_derotation_converges_on_a_held_tilt() -> None:
     assert readings[0] == pytest.approx(9.6, abs=0.5)  # the first frame is not rotated
     assert abs(readings[-1] - 16.0) < 1.0
     assert len(inner.calls) == 6  # one pass per frame
+
+
+class _Remembering(_Scripted):
+    """A stand-in for a VIDEO-mode model: its reading is blended with its previous one, in the coordinates of
+    the frames it was given (as MediaPipe's tracking ROI and landmark smoothing are)."""
+
+    def __init__(self, gain: float, keep: float) -> None:
+        super().__init__(gain)
+        self.keep = keep
+        self._last: float | None = None
+
+    def estimate(self, image_rgb: np.ndarray, t_s: float) -> PoseResult:
+        seen = _seen_tilt(image_rgb)
+        self.calls.append(seen)
+        read = self.gain * seen
+        if self._last is not None:
+            read = self.keep * self._last + (1 - self.keep) * read
+        self._last = read
+        rad = math.radians(read)
+        left = (320.0 + 100.0 * math.cos(rad), 300.0 - 100.0 * math.sin(rad))
+        return PoseResult(t_s, _landmarks(left_px=left, right_px=(320.0, 300.0)), W, H)
+
+
+def _held_readings(est: PoseEstimator, tilt: float, frames: int) -> list[float]:
+    out = []
+    for i in range(frames):
+        reading = leveling_of(est.estimate(_frame(tilt), i * 0.1))
+        assert reading is not None
+        out.append(reading.tilt_deg)
+    return out
+
+
+def test_leveling_a_remembering_model_by_its_previous_reading_overshoots() -> None:
+    """The cause of the live error: each new leveling angle makes the remembered reading count twice."""
+    readings = _held_readings(PreviousTiltDerotator(_Remembering(0.6, 0.5)), 16.0, 8)
+    assert max(readings) > 19.0, readings
+
+
+def test_leveling_switch_levels_on_a_stateless_pass_and_tracks_only_unrotated_frames() -> None:
+    tracker, leveler = _Remembering(0.6, 0.5), _Scripted(0.6)
+    est = LevelingSwitch(tracker, leveler, level_from_deg=2.0)
+    readings = _held_readings(est, 16.0, 8)
+    assert readings[0] == pytest.approx(9.6, abs=0.5)  # the first frame: tracked, not rotated
+    assert all(b >= a - 0.1 for a, b in itertools.pairwise(readings)), readings  # no overshoot
+    assert max(readings) <= 16.5 and abs(readings[-1] - 16.0) < 1.0, readings
+    assert tracker.calls == [pytest.approx(16.0, abs=0.5)]
+    assert len(leveler.calls) == 7 and abs(leveler.calls[-1]) < 1.0  # leveled frames, one pass each
+    est.close()
+    assert tracker.closed and leveler.closed
+
+
+def test_leveling_switch_tracks_level_frames_and_falls_back_when_the_leveled_pass_finds_nobody() -> None:
+    tracker, leveler = _Scripted(1.0), _Scripted(1.0)
+    est = LevelingSwitch(tracker, leveler, level_from_deg=2.0)
+    _held_readings(est, 1.0, 3)
+    assert len(tracker.calls) == 3 and leveler.calls == []  # a 1° reading stays on the tracked pass
+
+    class _Nobody(_Scripted):
+        def estimate(self, image_rgb: np.ndarray, t_s: float) -> PoseResult:
+            self.calls.append(0.0)
+            return PoseResult(t_s, None, W, H)
+
+    tracker, nobody = _Scripted(1.0), _Nobody(1.0)
+    est = LevelingSwitch(tracker, nobody, level_from_deg=2.0)
+    readings = _held_readings(est, 10.0, 2)
+    assert len(nobody.calls) == 1 and len(tracker.calls) == 2
+    assert readings[-1] == pytest.approx(10.0, abs=0.5)

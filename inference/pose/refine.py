@@ -3,10 +3,13 @@
 * :class:`TwoPassEstimator` (post-hoc analysis): a first pass finds the shoulder line, a second pass on the
   frame rotated level around the shoulder midpoint gives the landmarks, mapped back. Twice the inference on
   tilted frames, so only where time allows.
-* :class:`PreviousTiltDerotator` (live, one pass): each frame is rotated by minus the previous frame's
-  shoulder tilt before the one pass, so a held tilt converges over a few frames at the cost of one image warp.
+* :class:`LevelingSwitch` (live, one pass): a frame whose previous reading is tilted is rotated by minus that
+  tilt and landmarked in IMAGE mode; level frames are tracked in VIDEO mode. A held tilt converges over a few
+  frames.
+* :class:`PreviousTiltDerotator`: the same leveling on one estimator (the former live option: in VIDEO mode it
+  rings, see :class:`LevelingSwitch`).
 
-Both satisfy :class:`~inference.pose.types.PoseEstimator`.
+All satisfy :class:`~inference.pose.types.PoseEstimator`.
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ from inference.pose.types import PoseEstimator, PoseResult
 
 MIN_TILT_DEG = 1.0
 """Below this first-pass tilt the frame is used as it is (a rotation would change nothing measurable)."""
+LIVE_LEVEL_FROM_DEG = 2.0
+"""Live frames whose previous reading is under this stay on the tracked, unrotated pass: the lite model reads
+about 0.7 of a roll, so a 2° reading is at most ~1° short."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +96,10 @@ class TwoPassEstimator:
 
 
 class PreviousTiltDerotator:
-    """One pass per frame, on the frame leveled by the previous frame's reading (VIDEO-mode ``inner``)."""
+    """One pass per frame, on the frame leveled by the previous frame's reading (``inner``).
+
+    With a VIDEO-mode ``inner`` this rings (see :class:`LevelingSwitch`); kept for the benchmark's comparison.
+    """
 
     def __init__(self, inner: PoseEstimator, min_tilt_deg: float = MIN_TILT_DEG) -> None:
         self._inner = inner
@@ -106,6 +115,50 @@ class PreviousTiltDerotator:
 
     def close(self) -> None:
         self._inner.close()
+
+
+class LevelingSwitch:
+    """Live leveling: a stateless leveled pass on tilted frames, VIDEO-mode tracking on level ones.
+
+    Each frame is leveled by the previous frame's reading, as in :class:`PreviousTiltDerotator`, but the leveled
+    pass runs on ``leveler`` (IMAGE mode: no memory across frames). A VIDEO-mode estimator keeps its tracking
+    ROI and landmark smoothing in the coordinates of the frames it was given; fed frames turned by a different
+    angle each time, it mixes the previous frame's landmarks into this one's at the wrong angle, so every change
+    of leveling overshoots and rings (a still frame of the held-out person swings by 10°). ``tracker``
+    (VIDEO mode) only ever sees unrotated frames: those whose previous reading is under ``level_from_deg``, and
+    the fallback when the leveled pass finds nobody. Level frames cost one tracked pass; tilted ones one
+    IMAGE-mode pass (person detection on every such frame).
+    """
+
+    def __init__(
+        self, tracker: PoseEstimator, leveler: PoseEstimator, level_from_deg: float = LIVE_LEVEL_FROM_DEG
+    ) -> None:
+        self._tracker = tracker
+        self._leveler = leveler
+        self._level_from = level_from_deg
+        self._previous: Leveling | None = None
+
+    def estimate(self, image_rgb: np.ndarray, t_s: float) -> PoseResult:
+        pose = estimate_leveled(self._leveler, image_rgb, t_s, self._previous, self._level_from)
+        if pose is None or pose.landmarks is None:
+            pose = self._tracker.estimate(image_rgb, t_s)
+        self._previous = leveling_of(pose)
+        return pose
+
+    def close(self) -> None:
+        self._tracker.close()
+        self._leveler.close()
+
+
+def live_leveling_mediapipe(model_path: str | Path, level_from_deg: float = LIVE_LEVEL_FROM_DEG) -> LevelingSwitch:
+    """Live estimator: VIDEO-mode tracking on level frames, an IMAGE-mode pass on frames leveled by the last tilt."""
+    tracker = MediaPipePoseEstimator(model_path, "video")
+    try:
+        leveler = MediaPipePoseEstimator(model_path, "image")
+    except BaseException:
+        tracker.close()
+        raise
+    return LevelingSwitch(tracker, leveler, level_from_deg)
 
 
 def two_pass_mediapipe(model_path: str | Path, min_tilt_deg: float = MIN_TILT_DEG) -> TwoPassEstimator:

@@ -8,10 +8,11 @@ Usage from the media layer::
     await loop.run_in_executor(executor, release_stream_in_worker, session_id)
 
 Each worker process keeps one :class:`MediaPipePoseEstimator` per stream id (VIDEO-mode tracking state must
-not mix streams), evicting the least recently used beyond ``max_streams``. With ``derotate`` (the default) each
-frame is first leveled by the stream's previous shoulder tilt (:class:`~inference.pose.refine.PreviousTiltDerotator`:
-one image warp per frame, no second pass), which keeps large tilts from reading short. All functions are
-module-level and take/return picklable values, so they work with the ``spawn`` start method.
+not mix streams), evicting the least recently used beyond ``max_streams``. With ``derotate`` (the default) a frame
+whose previous shoulder tilt is not level is leveled by it and landmarked in IMAGE mode, level frames are tracked
+in VIDEO mode (:class:`~inference.pose.refine.LevelingSwitch`: one pass per frame, no second pass), which keeps
+large tilts from reading short. All functions are module-level and take/return picklable values, so they work
+with the ``spawn`` start method.
 """
 
 from __future__ import annotations
@@ -27,13 +28,12 @@ import numpy as np
 from inference.orphans import exit_with_parent
 from inference.pose.mediapipe_estimator import MediaPipePoseEstimator, RunningMode
 from inference.pose.mediapipe_import import tensorflow_loaded
-from inference.pose.refine import PreviousTiltDerotator
+from inference.pose.refine import live_leveling_mediapipe
 from inference.pose.types import PoseEstimator, PoseResult
 
 DEFAULT_STREAM = "default"
 LIVE_DEROTATE = True
-"""Level each live frame by the previous frame's tilt (bench/pose: lite tilted-frame MAE on a held-out person
-8.8° → 3.9°)."""
+"""Level each tilted live frame by the previous frame's tilt (see :class:`~inference.pose.refine.LevelingSwitch`)."""
 
 
 @dataclass(frozen=True)
@@ -52,9 +52,7 @@ class _WorkerState:
     def estimator(self, stream_id: str) -> PoseEstimator:
         est = self.estimators.get(stream_id)
         if est is None:
-            est = MediaPipePoseEstimator(self.config.model_path, self.config.running_mode)
-            if self.config.derotate and self.config.running_mode == "video":
-                est = PreviousTiltDerotator(est)
+            est = self._new_estimator()
             self.estimators[stream_id] = est
             while len(self.estimators) > self.config.max_streams:
                 _, oldest = self.estimators.popitem(last=False)
@@ -62,6 +60,11 @@ class _WorkerState:
         else:
             self.estimators.move_to_end(stream_id)
         return est
+
+    def _new_estimator(self) -> PoseEstimator:
+        if self.config.derotate and self.config.running_mode == "video":
+            return live_leveling_mediapipe(self.config.model_path)
+        return MediaPipePoseEstimator(self.config.model_path, self.config.running_mode)
 
     def release(self, stream_id: str) -> None:
         est = self.estimators.pop(stream_id, None)
