@@ -44,19 +44,30 @@ export function useLiveSession(): LiveSession {
   const publisher = useRef<WhipPublisher | null>(null);
   const sessionId = useRef<string | null>(null);
 
-  const stop = useCallback(async (notify = true) => {
+  const stopping = useRef<Promise<string | null> | null>(null);
+
+  // A second call while one is under way (the server's "ended" message arrives while our DELETE is in flight)
+  // waits for the same stop, so nobody moves on before the server has ended the session.
+  const stop = useCallback((notify = true): Promise<string | null> => {
+    if (stopping.current) return stopping.current;
     const current = publisher.current;
     publisher.current = null;
-    if (!current) return sessionId.current;
+    if (!current) return Promise.resolve(sessionId.current);
     setPhase("stopping");
-    try {
-      await current.stop({ notify });
-      setPhase("stopped");
-    } catch (err) {
-      setError({ step: "Stopping the session", error: err });
-      setPhase("failed");
-    }
-    return sessionId.current;
+    const done = (async () => {
+      try {
+        await current.stop({ notify });
+        setPhase("stopped");
+      } catch (err) {
+        setError({ step: "Stopping the session", error: err });
+        setPhase("failed");
+      } finally {
+        stopping.current = null;
+      }
+      return sessionId.current;
+    })();
+    stopping.current = done;
+    return done;
   }, []);
 
   const start = useCallback(
