@@ -216,11 +216,16 @@ class MediaWorkers:
     def _pose_index(self, stream_id: str) -> int:
         index = self._stream_pool.get(stream_id)
         if index is None:
-            load = [0] * len(self._pose_pools)
-            for i in self._stream_pool.values():
-                load[i] += 1
+            load = self._pose_load()
             index = self._stream_pool[stream_id] = load.index(min(load))
         return index
+
+    def _pose_load(self) -> list[int]:
+        """How many streams each pose pool serves."""
+        load = [0] * len(self._pose_pools)
+        for i in self._stream_pool.values():
+            load[i] += 1
+        return load
 
     def _pose_pool(self, stream_id: str) -> Executor:
         return self._pose_pools[self._pose_index(stream_id)]
@@ -248,10 +253,7 @@ class MediaWorkers:
         others = [i for i in range(len(self._pose_pools)) if i != dead]
         if not others:
             return
-        load = {i: 0 for i in others}
-        for index in self._stream_pool.values():
-            if index in load:
-                load[index] += 1
+        load = self._pose_load()
         for stream_id, index in self._stream_pool.items():
             if index == dead:
                 target = min(others, key=load.__getitem__)

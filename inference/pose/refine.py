@@ -152,21 +152,19 @@ class LevelingSwitch:
 
 def live_leveling_mediapipe(model_path: str | Path, level_from_deg: float = LIVE_LEVEL_FROM_DEG) -> LevelingSwitch:
     """Live estimator: VIDEO-mode tracking on level frames, an IMAGE-mode pass on frames leveled by the last tilt."""
-    tracker = MediaPipePoseEstimator(model_path, "video")
-    try:
-        leveler = MediaPipePoseEstimator(model_path, "image")
-    except BaseException:
-        tracker.close()
-        raise
-    return LevelingSwitch(tracker, leveler, level_from_deg)
+    return LevelingSwitch(*_video_and_image(model_path), level_from_deg)
 
 
 def two_pass_mediapipe(model_path: str | Path, min_tilt_deg: float = MIN_TILT_DEG) -> TwoPassEstimator:
     """Post-hoc estimator: a VIDEO-mode first pass and an IMAGE-mode second pass of the same bundle."""
-    first = MediaPipePoseEstimator(model_path, "video")
+    return TwoPassEstimator(*_video_and_image(model_path), min_tilt_deg)
+
+
+def _video_and_image(model_path: str | Path) -> tuple[MediaPipePoseEstimator, MediaPipePoseEstimator]:
+    """A VIDEO-mode and an IMAGE-mode estimator of the same bundle (the first closed if the second fails)."""
+    video = MediaPipePoseEstimator(model_path, "video")
     try:
-        second = MediaPipePoseEstimator(model_path, "image")
+        return video, MediaPipePoseEstimator(model_path, "image")
     except BaseException:
-        first.close()
+        video.close()
         raise
-    return TwoPassEstimator(first, second, min_tilt_deg)
