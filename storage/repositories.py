@@ -82,6 +82,13 @@ class SessionRepository:
         )
         return (await self._db.scalars(query)).all()
 
+    async def live_ids_of(self, owner_id: str) -> list[str]:
+        """Ids of the owner's sessions that are live now (on any node)."""
+        query = select(PracticeSession.id).where(
+            PracticeSession.owner_id == owner_id, PracticeSession.state == SessionState.LIVE
+        )
+        return list((await self._db.scalars(query)).all())
+
     async def move(self, session: PracticeSession, target: SessionState, reason: str | None = None) -> None:
         """Apply a state transition (validated) with its timestamp, and commit."""
         check_transition(session.state, target)

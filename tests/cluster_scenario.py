@@ -57,6 +57,7 @@ def node_env(data_dir: Path, node: str, database_url: str, redis_url: str, prefi
         "PODIUM_LIVE_ASR": "false",
         "PODIUM_NO_MEDIA_TIMEOUT_S": "60",
         "PODIUM_JOBS_ANALYZER": "tests.jobs_support:fake_analyze",
+        "PODIUM_LIVE_SESSIONS_PER_USER": "1",
     }
 
 
@@ -148,6 +149,17 @@ async def redirects(http: aiohttp.ClientSession, path: str, speaker: dict[str, s
     return out
 
 
+async def publish_second(http: aiohttp.ClientSession, speaker: dict[str, str]) -> list[Any]:
+    """While the speaker's one allowed session is live on A, a second one offered to B: (status, error code)."""
+    async with http.post(f"{base('b')}/api/v1/sessions", json={"title": "second"}, headers=speaker) as r:
+        second = await r.json()
+    offer = "v=0\r\n"  # the limit is checked before the offer is parsed
+    url = f"{base('b')}/api/v1/sessions/{second['id']}/whip"
+    async with http.post(url, data=offer, headers={**speaker, "Content-Type": SDP}) as r:
+        body = await r.json() if r.status >= 400 else {}
+    return [r.status, body.get("error", {}).get("code")]
+
+
 async def revoke_on_a(
     http: aiohttp.ClientSession, path: str, share_id: str, speaker: dict[str, str], coach: dict[str, str]
 ) -> dict[str, Any]:
@@ -208,6 +220,7 @@ async def scenario(data_dir: Path, database_url: str, redis_url: str, prefix: st
             if publisher.by_type("note")
             else None
         )
+        report["second_live_on_b"] = await publish_second(http, speaker)
         report["redirects"] = await redirects(http, path, speaker, coach)
         stranger = await token(http, "stranger@example.com")
         report["stranger_on_b"] = (await redirects(http, path, stranger, stranger))["whep_post"]

@@ -74,6 +74,10 @@ def test_whip_and_whep_on_b_answer_307_to_a(report: dict[str, Any]) -> None:
     assert report["whep_on_a_status"] == 400, "A serves WHEP itself (this offer is garbage)"
 
 
+def test_the_per_user_live_limit_counts_sessions_on_other_nodes(report: dict[str, Any]) -> None:
+    assert report["second_live_on_b"] == [429, "too_many_live_sessions"], "one allowed, and it is live on A"
+
+
 def test_a_killed_node_s_session_becomes_interrupted_once_its_heartbeat_expires(report: dict[str, Any]) -> None:
     assert report["state_after_kill"] == "interrupted"
     assert report["interrupted_after_kill_s"] <= report["node_ttl_s"] + 10.0, report["interrupted_after_kill_s"]

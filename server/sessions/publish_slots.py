@@ -28,9 +28,13 @@ class PublishSlots:
     def __len__(self) -> int:
         return len(self._owners)
 
-    def take(self, session_id: str, user_id: str) -> None:
+    def holds(self, session_id: str) -> bool:
+        return session_id in self._owners
+
+    def take(self, session_id: str, user_id: str, elsewhere: int = 0) -> None:
         """Hold a slot for ``session_id``, or raise 429 naming the limit that is full (a session holding one
-        already keeps it: a second offer for it is the registry's 409)."""
+        already keeps it: a second offer for it is the registry's 409). ``elsewhere``: the user's sessions live
+        on other nodes, which count towards the per-user limit."""
         if session_id in self._owners:
             return
         if len(self._owners) >= self.per_node:
@@ -38,7 +42,7 @@ class PublishSlots:
                 f"this server runs its maximum of {self.per_node} live sessions; try again later",
                 code="server_at_capacity",
             )
-        mine = sum(1 for owner in self._owners.values() if owner == user_id)
+        mine = elsewhere + sum(1 for owner in self._owners.values() if owner == user_id)
         if mine >= self.per_user:
             raise LiveSessionLimit(
                 f"you already have {mine} live sessions, the most allowed at once ({self.per_user}); end one first",

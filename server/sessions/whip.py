@@ -55,6 +55,17 @@ async def _current_state(request: web.Request, session_id: str) -> PracticeSessi
         return await SessionRepository(db).get(session_id)
 
 
+async def _live_on_other_nodes(request: web.Request, user_id: str, session_id: str) -> int:
+    """How many of the user's sessions other nodes of the cluster run now (0 on a single server)."""
+    if not request.app[CLUSTER].shared:
+        return 0
+    async with request.app[DB]() as db:
+        live = await SessionRepository(db).live_ids_of(user_id)
+    slots, cluster = request.app[PUBLISH_SLOTS], request.app[CLUSTER]
+    others = [sid for sid in live if sid != session_id and not slots.holds(sid)]
+    return sum([await cluster.elsewhere(sid) is not None for sid in others])
+
+
 @routes.post("/api/v1/sessions/{session_id}/whip")
 @documented("Publish camera and microphone (WHIP offer → answer)", status=201, request_content_type=SDP)
 @require_user()
@@ -69,7 +80,7 @@ async def publish(request: web.Request) -> web.Response:
     # The session may have been published and ended while the offer arrived: check again right before starting.
     ensure_publishable(await _current_state(request, session.id))
     slots = request.app[PUBLISH_SLOTS]
-    slots.take(session.id, user.id)
+    slots.take(session.id, user.id, await _live_on_other_nodes(request, user.id, session.id))
     try:
         with media_errors():
             live = await request.app[LIVE].start(session.id, raw.decode("utf-8", errors="replace"))
