@@ -64,6 +64,21 @@ def test_breakdown_counts_false_alarms_per_source_and_misses_per_kind() -> None:
     assert "| er | 1 | 1 |" in table and "| um | 1 | 0 |" in table
 
 
+def test_the_longest_stretch_missing_from_the_transcript_spans_consecutive_uncovered_words() -> None:
+    spoken = [("one", 0.0, 0.4), ("two", 0.5, 0.9), ("three", 1.0, 1.5), ("four", 1.6, 2.4), ("five", 2.5, 3.6)]
+    words = (*(TruthWord(t, s, e) for t, s, e in spoken), TruthWord("um", 0.4, 0.5, is_filler=True))
+    truth = SynthTruth(words, (), 4.0, SynthVoice())
+
+    def heard(*spans: tuple[float, float]) -> list[dict[str, Any]]:
+        return [{"text": "x", "start_s": s, "end_s": e} for s, e in spans]
+
+    assert bench.longest_missing_s(truth, heard((0.0, 3.6))) == 0.0
+    assert bench.longest_missing_s(truth, heard((0.0, 0.4))) == pytest.approx(3.1), "two to five: 0.5 → 3.6 s"
+    assert bench.longest_missing_s(truth, heard((1.0, 1.5))) == pytest.approx(2.0), "four and five: 1.6 → 3.6 s"
+    assert bench.longest_missing_s(truth, heard((0.95, 0.97))) == pytest.approx(2.0), "a touching word covers three"
+    assert bench.longest_missing_s(truth, heard()) == pytest.approx(3.6)
+
+
 def test_post_hoc_transcription_is_greedy_by_default(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
     seen: dict[str, Any] = {}
 
