@@ -98,7 +98,11 @@ VARIED_CONDITIONS: tuple[Condition, ...] = (
     Condition("quiet -45 dBFS", level_dbfs=-45.0),
     Condition("loud -3 dBFS", level_dbfs=-3.0),
     Condition("hall + music 12 dB", NoiseSpec("music", 12.0), room=ROOMS[-1]),
+    Condition("opus 12 kb/s", opus_kbps=12),
+    Condition("laptop mic + opus 8 kb/s", channel="laptop", opus_kbps=8),
 )
+LONG_TALK = Condition("long talk 6.5 min")
+LONG_TALK_S = 390.0
 TRAINED_ENGINE_VOICES: tuple[str, ...] = DEFAULT_VOICES
 """espeak-ng voices: the filler CNN was trained on espeak-ng (never on these voices)."""
 HELD_OUT_VOICES: tuple[str, ...] = tuple(PREFIX + v for v in FLITE_VOICES)
@@ -285,12 +289,24 @@ def longest_missing_s(truth: SynthTruth, found: list[dict[str, Any]], slack_s: f
     return longest
 
 
+def long_talk(index: int) -> tuple[str, Condition]:
+    """Voice and condition of long talk ``index``: one per engine, in turn."""
+    pool = (TRAINED_ENGINE_VOICES, HELD_OUT_VOICES)[index % 2]
+    return pool[(index // 2) % len(pool)], LONG_TALK
+
+
 def run_clip(
-    index: int, rng: np.random.Generator, workdir: Path, models: AnalysisModels, seed: int = 7, varied: bool = False
+    index: int,
+    rng: np.random.Generator,
+    workdir: Path,
+    models: AnalysisModels,
+    seed: int = 7,
+    varied: bool = False,
+    long: bool = False,
 ) -> ClipResult:
     condition: Condition | None = None
-    if varied:
-        voice_name, condition = varied_condition(index)
+    if varied or long:
+        voice_name, condition = long_talk(index) if long else varied_condition(index)
         noise = condition.noise
     else:
         voice_name, noise = clip_condition(index)
@@ -298,9 +314,12 @@ def run_clip(
     if noise is not None:
         noise = NoiseSpec(noise.kind, noise.snr_db, seed=seed * 1_000 + index)
     voice = SynthVoice(voice_name, rate, pitch=int(rng.integers(35, 70)))
-    clip = synthesize(make_script(rng, float(rng.uniform(20, 36)), rate), voice, noise=noise)
+    target_s = LONG_TALK_S if long else float(rng.uniform(20, 36))
+    clip = synthesize(make_script(rng, target_s, rate), voice, noise=noise)
     samples = apply_condition(clip.samples, condition) if condition is not None else clip.samples
-    path = write_audio(workdir / f"clip{index:02d}.webm", samples)
+    kbps = condition.opus_kbps if condition is not None else None
+    name = f"{'talk' if long else 'clip'}{index:02d}.webm"
+    path = write_audio(workdir / name, samples, bit_rate=None if kbps is None else kbps * 1000)
     started = time.perf_counter()
     report = analyze_file(path, models=models)
     elapsed = time.perf_counter() - started
@@ -470,6 +489,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true", help="print each clip's scores to stderr")
     parser.add_argument("--varied", action="store_true", help="rooms, bands, beds, levels and two engines (issue 16)")
     parser.add_argument(
+        "--long-talks",
+        type=int,
+        default=0,
+        metavar="N",
+        help=f"also N talks of about {LONG_TALK_S / 60:g} minutes (engines in turn), reported as their own condition",
+    )
+    parser.add_argument(
         "--sweep",
         action="store_true",
         help="keep acoustic-only filler events of any confidence (the length rule still applies) and print F1 per "
@@ -483,15 +509,16 @@ def main(argv: list[str] | None = None) -> int:
     models = AnalysisModels(args.models_dir, options)
     results: list[ClipResult] = []
     with tempfile.TemporaryDirectory(prefix="podium-bench-") as tmp:
-        for i in range(args.clips):
-            result = run_clip(i, rng, Path(tmp), models, args.seed, varied=args.varied)
+        runs = [(i, False) for i in range(args.clips)] + [(i, True) for i in range(args.long_talks)]
+        for i, long in runs:
+            result = run_clip(i, rng, Path(tmp), models, args.seed, varied=args.varied and not long, long=long)
             results.append(result)
             if args.verbose:
                 print(
                     f"{result.name} {result.voice} {result.rate}wpm {result.noise}: wpm {result.wpm_est:.0f}/"
                     f"{result.wpm_true:.0f} fillers tp{result.filler_tp} fp{result.filler_fp} fn{result.filler_fn}"
                     f" pauses {result.pauses_found}/{result.pauses_true} wer {result.word_errors}/"
-                    f"{result.words_true} {result.analysis_s:.1f}s",
+                    f"{result.words_true} missing {result.longest_missing_s:.1f}s {result.analysis_s:.1f}s",
                     file=sys.stderr,
                 )
     summary = summarize(results)
@@ -500,7 +527,7 @@ def main(argv: list[str] | None = None) -> int:
     print(markdown(summary, results))
     print()
     print(breakdown_table(results))
-    if args.varied:
+    if args.varied or args.long_talks:
         print()
         print(varied_tables(results))
     if args.sweep:

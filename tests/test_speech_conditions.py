@@ -3,14 +3,17 @@ benchmark's layout of conditions and engines."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from bench.speech_accuracy import HELD_OUT_VOICES, VARIED_CONDITIONS, apply_condition, varied_condition
+from bench.speech_accuracy import HELD_OUT_VOICES, VARIED_CONDITIONS, apply_condition, long_talk, varied_condition
 from inference.training.espeak import SynthError
 from inference.training.noise import make_noise
 from inference.training.rooms import ROOMS, at_level, reverberate, through_channel
 from inference.training.speech_synth import SynthVoice, synthesize_filler
+from media.offline.encode import write_audio
 from tests.generators.speech import SHORT_SCRIPT, speech_clip
 
 SR = 16_000
@@ -46,6 +49,18 @@ def test_the_phone_band_cuts_high_frequencies_and_levels_are_set() -> None:
     assert spectrum[freqs > 4500].sum() < 0.05 * spectrum[(freqs > 400) & (freqs < 3000)].sum()
     assert len(through_channel(noise, "laptop")) == SR
     assert _db(at_level(noise, -45.0)) == pytest.approx(-45.0, abs=0.5)
+
+
+def test_opus_conditions_encode_at_their_bitrate_and_long_talks_alternate_engines(tmp_path: Path) -> None:
+    speech = make_noise("pink", SR * 4, np.random.default_rng(1)) * 0.2
+    low = [c for c in VARIED_CONDITIONS if c.opus_kbps is not None]
+    assert {c.opus_kbps for c in low} == {8, 12}
+    default = write_audio(tmp_path / "default.webm", speech).stat().st_size
+    eight = write_audio(tmp_path / "8.webm", speech, bit_rate=8000).stat().st_size
+    assert eight * 8 / 4 < 12_000, "about 8 kb/s over 4 s"
+    assert default > 3 * eight, "the encoder's default is far richer"
+    engines = [long_talk(i)[0].startswith("flite:") for i in range(4)]
+    assert engines == [False, True, False, True]
 
 
 def test_a_music_bed_never_falls_silent() -> None:

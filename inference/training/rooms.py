@@ -126,13 +126,14 @@ def at_level(samples: np.ndarray, dbfs: float) -> np.ndarray:
 class Condition:
     """A room, channel, bed and level a clip is played through (in that order: bed, room, channel, level); the bed
     (``noise``) is mixed in by :func:`~inference.training.speech_synth.synthesize`, the rest by
-    :func:`apply_condition`."""
+    :func:`apply_condition`. ``opus_kbps``: the clip is encoded to Opus at this bitrate (by whoever writes it)."""
 
     name: str
     noise: NoiseSpec | None = None
     room: Room | None = None
     channel: Channel | None = None
     level_dbfs: float | None = None
+    opus_kbps: int | None = None
 
 
 def apply_condition(samples: np.ndarray, condition: Condition) -> np.ndarray:

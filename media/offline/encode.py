@@ -24,8 +24,11 @@ _CODECS = {
 }
 
 
-def write_audio(path: Path | str, samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> Path:
-    """Encode mono float samples in [-1, 1] to ``path``; the codec follows the suffix (see ``_CODECS``)."""
+def write_audio(
+    path: Path | str, samples: np.ndarray, sample_rate: int = SAMPLE_RATE, bit_rate: int | None = None
+) -> Path:
+    """Encode mono float samples in [-1, 1] to ``path``; the codec follows the suffix (see ``_CODECS``), at
+    ``bit_rate`` bits/s when given (else the encoder's default)."""
     path = Path(path)
     try:
         codec, rate, fmt = _CODECS[path.suffix.lower()]
@@ -36,6 +39,8 @@ def write_audio(path: Path | str, samples: np.ndarray, sample_rate: int = SAMPLE
     with av.open(str(path), mode="w") as container:
         stream = container.add_stream(codec, rate=rate, layout="mono")
         assert isinstance(stream, av.audio.stream.AudioStream)
+        if bit_rate is not None:
+            stream.bit_rate = bit_rate
         block = sample_rate // 50
         for start in range(0, len(pcm), block):
             frame = av.AudioFrame.from_ndarray(pcm[None, start : start + block], format="flt", layout="mono")
