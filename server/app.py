@@ -11,6 +11,7 @@ from redis.asyncio import Redis
 from server import ops
 from server.account import routes as account_routes
 from server.admin import audit as admin_audit
+from server.admission import Admission, admission_middleware
 from server.analysis import routes as analysis_routes
 from server.analysis.runner import analysis_ctx
 from server.auth import consent as auth_consent
@@ -64,8 +65,11 @@ def create_app(settings: Settings | None = None) -> web.Application:
     settings = settings or Settings()
     registry = CollectorRegistry()
     cors = [cors_middleware(settings.cors_origin)] if settings.cors_origin else []
+    admission = admission_middleware(
+        Admission(settings.api_max_concurrent, settings.api_queue_max, settings.api_queue_timeout_s)
+    )
     app = web.Application(
-        middlewares=[metrics_middleware(HttpMetrics.register(registry)), *cors, error_middleware],
+        middlewares=[metrics_middleware(HttpMetrics.register(registry)), *cors, error_middleware, admission],
         client_max_size=max(settings.max_json_bytes, settings.max_sdp_bytes) * 2,
     )
     app.on_response_prepare.append(add_security_headers)

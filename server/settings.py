@@ -196,6 +196,18 @@ class Settings(BaseSettings):
     max_connections: int = Field(
         1000, ge=1, description="`podium serve`: open connections beyond this many are answered 503 and closed."
     )
+    api_max_concurrent: int = Field(
+        8,
+        ge=1,
+        description="API requests handled at once; others wait their turn (live media shares the event loop with "
+        "them). WHIP/WHEP, event streams, upload bodies, recordings and exports never wait.",
+    )
+    api_queue_timeout_s: float = Field(
+        30.0, gt=0, description="An API request that got no turn within this long is answered 503 `server_busy`."
+    )
+    api_queue_max: int = Field(
+        1000, ge=1, description="API requests waiting for a turn at most; more are answered 503 `server_busy` at once."
+    )
     login_rate_window_s: float = Field(
         300.0, gt=0, description="Sliding window of the sign-in and registration rate limits."
     )
