@@ -81,6 +81,8 @@ class Probe:
     sent: dict[tuple[str, float], tuple[float, float]] = field(default_factory=dict)
     video_arrival: dict[float, float] = field(default_factory=dict)
     video_origin: float | None = None
+    audio_origin: float | None = None
+    audio_arrival: dict[float, float] = field(default_factory=dict)
     wall_origin: float | None = None
 
 
@@ -120,6 +122,10 @@ def install_probes() -> None:
             p = probe(self)
             p.video_origin = origin[1]
             p.video_arrival[round(t_s, 3)] = time.monotonic()
+        elif isinstance(frame, av.AudioFrame):
+            p = probe(self)
+            p.audio_origin = origin[1]
+            p.audio_arrival[round(t_s + frame.samples / frame.sample_rate, 3)] = time.monotonic()
         return t_s
 
     LiveSession.emit = emit_probe  # type: ignore[method-assign]
@@ -148,9 +154,11 @@ class SessionRun:
 
 
 def sent_at(kind: str, t_s: float, audio_start: float, video_start: float | None, probe: Probe) -> float | None:
-    """When the publisher sent the sample a ``kind`` message at media time ``t_s`` describes."""
+    """When the publisher sent the sample a ``kind`` message at media time ``t_s`` describes. Media time 0 is the
+    session's first frame of either track, so each track's samples are placed by that track's own origin (a
+    session whose first video frame arrived before its first audio frame has audio at media time > 0)."""
     if kind == "voice":
-        return audio_start + t_s
+        return audio_start + (t_s - (probe.audio_origin or 0.0))
     if video_start is None or probe.video_origin is None:
         return None
     return video_start + (t_s - probe.video_origin)
@@ -177,8 +185,10 @@ def score_session(
         times = probe.sent.get((kind, round(t_s, 3)))
         if kind == "pose":
             arrived = probe.video_arrival.get(round(t_s, 3))
-        else:
-            arrived = None if probe.wall_origin is None else probe.wall_origin + t_s
+        else:  # the frame the analysed window ends with, else the earliest frame's estimate
+            arrived = probe.audio_arrival.get(round(t_s, 3))
+            if arrived is None and probe.wall_origin is not None:
+                arrived = probe.wall_origin + t_s
         if times is None or arrived is None:
             continue
         offered, out = times
@@ -207,12 +217,14 @@ def mode_config(mode: str, data_dir: Path, models_dir: Path) -> tuple[Any, Any]:
 
 
 def baseline_speech_settings(config: Any) -> dict[str, Any]:
-    """MediaConfig fields that restore the previous live ASR scheduling (those that exist in this version)."""
+    """MediaConfig fields that restore the previous live pipeline: ASR scheduling and aiortc's audio prefetch (those
+    that exist in this version)."""
     wanted = {
         "speech_adaptive_interim": False,
         "speech_schedule": "direct",
         "speech_worker_nice": 0,
         "speech_batch_max": 1,
+        "audio_release_at_once": False,
     }
     names = {f.name for f in dataclasses.fields(config)}
     return {k: v for k, v in wanted.items() if k in names}

@@ -187,13 +187,15 @@ class ClipTrack(MediaStreamTrack):
         self.finished = asyncio.Event()
 
     async def recv(self) -> av.AudioFrame:
+        # As a microphone does, a frame leaves once its last sample is captured (``start``: the first sample's
+        # capture), so "sent" for the end of a frame is when it was really sent, not one frame earlier.
         if self.start is None:
             self.start = time.monotonic()
         else:
             self.pts += self.step
-            delay = self.start + self.pts / AUDIO_RATE - time.monotonic()
-            if delay > 0:
-                await asyncio.sleep(delay)
+        delay = self.start + (self.pts + self.step) / AUDIO_RATE - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
         chunk = self.pcm[self.pts : self.pts + self.step]
         if len(chunk) < self.step:
             self.finished.set()

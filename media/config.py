@@ -33,6 +33,8 @@ class MediaConfig:
     ``speech_worker_nice`` steps below normal CPU priority. Passes of up to ``speech_batch_max`` sessions waiting
     at once run as one batched Whisper call on the worker (1: one call per pass). ``standby_pose`` /
     ``standby_speech`` keep a warmed spare worker of that kind that takes over at once when one dies.
+    ``audio_release_at_once``: each received audio packet reaches the pipeline, the recorder and viewers as it
+    arrives (False: aiortc's jitter buffer holds four 20 ms frames back first).
     """
 
     ice_servers: tuple[IceServer, ...] = ()
@@ -57,6 +59,7 @@ class MediaConfig:
     speech_worker_nice: int = 10
     speech_batch_max: int = 4
     voice_min_pause_s: float = 0.5
+    audio_release_at_once: bool = True
     no_media_timeout_s: float = 10.0
     max_duration_s: float = 3600.0
     feedback_max_msgs_per_s: float = 30.0

@@ -9,7 +9,10 @@ loudly when an aiortc upgrade changes any of them).
   returned by the track's ``recv()`` with the codec's ``pack()`` (no encoding), which is how frames are relayed;
 - the video receiver's private jitter buffer releases a frame only when the first packet of the *next* frame
   arrives (one frame interval late); :func:`release_frames_on_marker` wraps its ``add`` so that a frame whose
-  packets are all in, up to the one with the RTP marker bit, is released at once.
+  packets are all in, up to the one with the RTP marker bit, is released at once;
+- the audio receiver's jitter buffer holds four frames back (``prefetch=4``: 80 ms of 20 ms Opus packets) before
+  the pipeline, the recorder and viewers see one; :func:`release_audio_frames_at_once` wraps its ``add`` so that
+  a packet next in sequence (one RTP packet is one Opus frame) is released as it arrives.
 """
 
 from __future__ import annotations
@@ -73,6 +76,34 @@ def pop_marked_frame(buffer: JitterBuffer) -> JitterFrame | None:
             buffer.remove(count + 1)
             return JitterFrame(data=b"".join(p._data for p in packets), timestamp=packet.timestamp)
     return None
+
+
+def release_audio_frames_at_once(receiver: Any) -> None:
+    """Make ``receiver``'s audio jitter buffer release each packet as soon as it is next in sequence, instead of
+    once four later frames are in. A packet after a gap still waits for the missing one (or for aiortc's own
+    handling of the loss), so frames stay in order. Use on audio only (a video frame spans several packets)."""
+    buffer: JitterBuffer = getattr(receiver, JITTER_BUFFER_ATTR)
+    original_add = buffer.add
+
+    def add(packet: Any) -> tuple[bool, JitterFrame | None]:
+        pli, frame = original_add(packet)
+        if frame is None:
+            frame = pop_origin_packet(buffer)
+        return pli, frame
+
+    buffer.add = add  # type: ignore[method-assign]
+
+
+def pop_origin_packet(buffer: JitterBuffer) -> JitterFrame | None:
+    """The packet at the buffer's origin as a one-packet frame (removed from the buffer), else None."""
+    origin = buffer._origin
+    if origin is None:
+        return None
+    packet = buffer._packets[origin % buffer.capacity]
+    if packet is None:
+        return None
+    buffer.remove(1)
+    return JitterFrame(data=packet._data, timestamp=packet.timestamp)
 
 
 async def request_keyframe(receiver: Any) -> bool:

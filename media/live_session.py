@@ -24,7 +24,7 @@ from media.errors import AlreadyPublishing, SdpInvalid, SessionClosed
 from media.fanout import FanoutHub, Subscription
 from media.feedback import AlertFeedback, Feedback, SessionFeedback, pose_feedback, voice_feedback
 from media.forward import ForwardHub
-from media.forward_hook import release_frames_on_marker
+from media.forward_hook import release_audio_frames_at_once, release_frames_on_marker
 from media.ratelimit import FeedbackScheduler
 from media.recorder import AUDIO_FRAME_S, VIDEO_FRAME_S, Recorder, RecordingResult
 from media.recording_caps import BitrateMeter, over_cap
@@ -238,6 +238,8 @@ class LiveSession:
             if transceiver.receiver.track is track:
                 if track.kind == "video":  # viewers, recorder and pose get a frame at its last packet
                     release_frames_on_marker(transceiver.receiver)
+                elif self.config.audio_release_at_once:  # and an audio frame as it arrives, not 80 ms later
+                    release_audio_frames_at_once(transceiver.receiver)
                 self._recorder.expect(track.kind)
                 self._recorder.tap_receiver(transceiver.receiver, track.kind)
                 self.forward.attach(transceiver.receiver, track.kind)

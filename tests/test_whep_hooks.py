@@ -20,6 +20,7 @@ from media.forward_hook import (
     JITTER_BUFFER_ATTR,
     is_coroutine_method,
     on_keyframe_request,
+    release_audio_frames_at_once,
     release_frames_on_marker,
     tap_encoded_frames,
 )
@@ -137,3 +138,40 @@ def test_a_frame_is_released_at_its_marker_packet_once_and_only_when_complete() 
         return out
 
     assert asyncio.run(run()) == [None, [b"k1k2", 3000], None, None, [b"d1d2d3", 6000], [b"e", 9000], None]
+
+
+def test_aiortc_holds_audio_frames_until_four_more_are_in() -> None:
+    buffer = JitterBuffer(capacity=16, prefetch=4)
+    released = [buffer.add(_packet(seq, seq * 960, False, b"%d" % seq))[1] for seq in range(5)]
+    assert released[:4] == [None] * 4, "aiortc's audio buffer no longer prefetches: release_audio_frames_at_once can go"
+    assert released[4] is not None and released[4].timestamp == 0
+
+
+def test_receiver_has_the_private_audio_jitter_buffer_the_release_wraps() -> None:
+    async def make() -> RTCRtpReceiver:
+        return RTCRtpReceiver("audio", _Transport())  # type: ignore[arg-type]
+
+    buffer = getattr(asyncio.run(make()), JITTER_BUFFER_ATTR)
+    assert isinstance(buffer, JitterBuffer), "aiortc renamed or replaced RTCRtpReceiver's jitter buffer"
+    assert buffer._prefetch == 4 and len(buffer._packets) == buffer.capacity
+
+
+def test_an_audio_packet_is_released_as_it_arrives_and_in_order() -> None:
+    async def run() -> list[list[Any] | None]:
+        receiver = RTCRtpReceiver("audio", _Transport())  # type: ignore[arg-type]
+        release_audio_frames_at_once(receiver)
+        buffer = getattr(receiver, JITTER_BUFFER_ATTR)
+        steps = [
+            _packet(200, 0, True, b"a"),  # released at once
+            _packet(201, 960, False, b"b"),
+            _packet(203, 2880, False, b"d"),  # 202 missing: held
+            _packet(202, 1920, False, b"c"),  # late: released, and 203 waits for the next packet
+            _packet(204, 3840, False, b"e"),
+        ]
+        out: list[list[Any] | None] = []
+        for packet in steps:
+            _, frame = buffer.add(packet)
+            out.append(None if frame is None else [frame.data, frame.timestamp])
+        return out
+
+    assert asyncio.run(run()) == [[b"a", 0], [b"b", 960], None, [b"c", 1920], [b"d", 2880]]
