@@ -86,6 +86,41 @@ def namespace_command(args: Sequence[str]) -> list[str]:
     return ["unshare", "-n", "sh", "-c", script]
 
 
+def run_driver(module: str, workdir: Path, timeout_s: float, *args: str) -> tuple[dict[str, Any], str]:
+    """Run the browser driver ``python -m module --workdir workdir *args`` in a private network namespace (see
+    :func:`namespace_command`): its summary (the last stdout line) and a context for assertion messages (the
+    summary, stderr and the server log's tail). Fails when the driver printed nothing, exited non-zero or
+    reported a fatal error."""
+    driver = [sys.executable, "-m", module, "--workdir", str(workdir), *args]
+    result = subprocess.run(
+        namespace_command(driver), cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout_s, check=False
+    )
+    lines = result.stdout.strip().splitlines()
+    assert lines, f"driver printed nothing (rc {result.returncode}):\n{result.stderr[-3000:]}"
+    summary = json.loads(lines[-1])
+    log_path = workdir / "server.log"
+    server_log = log_path.read_text(errors="replace")[-3000:] if log_path.exists() else ""
+    context = f"summary={json.dumps(summary, indent=1)}\nstderr={result.stderr[-3000:]}\nserver:\n{server_log}"
+    assert result.returncode == 0 and "fatal" not in summary, context
+    return summary, context
+
+
+@contextlib.contextmanager
+def summary_reported(summary: dict[str, Any], workdir: Path) -> Iterator[None]:
+    """A driver's summary printed as the last stdout line (and kept in ``workdir/summary.json``) however its
+    scenario ends; an exception is recorded as ``summary["fatal"]`` and raised again."""
+    try:
+        yield
+    except Exception as exc:
+        summary["fatal"] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        raise
+    finally:
+        text = json.dumps(summary)
+        if workdir.is_dir():
+            (workdir / "summary.json").write_text(text)
+        print(text, flush=True)
+
+
 def write_fake_media(workdir: Path) -> tuple[Path, Path]:
     """The y4m camera file (a swaying real person, 2 s at 15 fps, looped by Chromium) and the speech WAV."""
     from inference.training.speech_synth import SynthVoice, synthesize
@@ -290,13 +325,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--feedback-timeout", type=float, default=30.0, help="seconds to wait for each step")
     args = parser.parse_args(argv)
     summary: dict[str, Any] = {}
-    try:
-        run(args.workdir.resolve(), args.feedback_timeout, summary)
-    except Exception as exc:
-        summary["fatal"] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-        print(json.dumps(summary), flush=True)
-        raise
-    print(json.dumps(summary), flush=True)
+    workdir = args.workdir.resolve()
+    with summary_reported(summary, workdir):
+        run(workdir, args.feedback_timeout, summary)
     return 0
 
 

@@ -27,7 +27,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, TEST_PASSWORD, free_port, running_server, write_fake_media
+from tests.browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    TEST_PASSWORD,
+    free_port,
+    running_server,
+    summary_reported,
+    write_fake_media,
+)
 from tests.web_e2e import copy_screenshots
 from tests.web_support import VIEWPORT, audit, build_web
 
@@ -346,23 +354,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     summary: dict[str, Any] = {}
     workdir = args.workdir.resolve()
-    try:
+    with summary_reported(summary, workdir):
         run(workdir, args.web_dir, summary)
         if args.screenshots:
             summary["screenshots"] = copy_screenshots(workdir / "screens", args.screenshots, SCREENSHOTS)
-    except Exception as exc:
-        summary["fatal"] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-        _emit(summary, workdir)
-        raise
-    _emit(summary, workdir)
     return 0
-
-
-def _emit(summary: dict[str, Any], workdir: Path) -> None:
-    text = json.dumps(summary)
-    if workdir.is_dir():
-        (workdir / "summary.json").write_text(text)
-    print(text, flush=True)
 
 
 if __name__ == "__main__":

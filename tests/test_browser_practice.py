@@ -4,9 +4,6 @@ Its pure logic (message parsing, pace, nudges, captions, skeleton) has Vitest te
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,18 +20,7 @@ def test_chromium_publishes_from_the_practice_page_and_sees_feedback(tmp_path: P
         pytest.skip(problem)
     if not (WEB_DIR / "dist" / "index.html").exists():
         pytest.skip("the web app is not built (make web)")
-    driver = [sys.executable, "-m", "tests.browser_support", "--workdir", str(tmp_path)]
-    command = browser_support.namespace_command([*driver, "--feedback-timeout", "30"])
-    result = subprocess.run(
-        command, cwd=browser_support.REPO_ROOT, capture_output=True, text=True, timeout=240, check=False
-    )
-    lines = result.stdout.strip().splitlines()
-    assert lines, f"driver printed nothing (rc {result.returncode}):\n{result.stderr[-3000:]}"
-    summary = json.loads(lines[-1])
-    log_path = tmp_path / "server.log"
-    server_log = log_path.read_text(errors="replace")[-3000:] if log_path.exists() else ""
-    context = f"summary={json.dumps(summary, indent=1)}\nstderr={result.stderr[-2000:]}\nserver:\n{server_log}"
-    assert result.returncode == 0 and "fatal" not in summary, context
+    summary, context = browser_support.run_driver("tests.browser_support", tmp_path, 240, "--feedback-timeout", "30")
 
     assert summary["secure_context"] is True
     assert summary["unknown_login_error"], context

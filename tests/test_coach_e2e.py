@@ -6,10 +6,7 @@ the recording (driver: :mod:`tests.coach_e2e`)."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -21,33 +18,13 @@ NOTE_BUDGET_S = 1.0
 NOTE_CEILING_S = 5.0
 
 
-def _run_driver(workdir: Path) -> tuple[dict[str, Any], str]:
-    driver = [sys.executable, "-m", "tests.coach_e2e", "--workdir", str(workdir)]
-    result = subprocess.run(
-        browser_support.namespace_command(driver),
-        cwd=browser_support.REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=480,
-        check=False,
-    )
-    lines = result.stdout.strip().splitlines()
-    assert lines, f"driver printed nothing (rc {result.returncode}):\n{result.stderr[-3000:]}"
-    summary = json.loads(lines[-1])
-    log_path = workdir / "server.log"
-    server_log = log_path.read_text(errors="replace")[-3000:] if log_path.exists() else ""
-    context = f"summary={json.dumps(summary, indent=1)}\nstderr={result.stderr[-3000:]}\nserver:\n{server_log}"
-    assert result.returncode == 0 and "fatal" not in summary, context
-    return summary, context
-
-
 @pytest.mark.slow
 @pytest.mark.timeout(520)
 def test_a_coach_watches_live_and_the_speaker_sees_the_notes_in_chromium(tmp_path: Path) -> None:
     problem = browser_support.environment_problem() or web_problem()
     if problem is not None:
         pytest.skip(problem)
-    summary, context = _run_driver(tmp_path)
+    summary, context = browser_support.run_driver("tests.coach_e2e", tmp_path, 480)
 
     assert summary["shares_given"] and coach_e2e.COACH_EMAIL in summary["shares_given"][0], context
     second = [row for row in summary["shares_given_after"] if coach_e2e.SECOND_COACH_EMAIL in row]

@@ -4,35 +4,12 @@ with every page free of serious or critical axe-core violations (driver: :mod:`t
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests import browser_support, web_e2e
 from tests.web_support import blocking, web_problem
-
-
-def _run_driver(workdir: Path) -> tuple[dict[str, Any], str]:
-    driver = [sys.executable, "-m", "tests.web_e2e", "--workdir", str(workdir)]
-    result = subprocess.run(
-        browser_support.namespace_command(driver),
-        cwd=browser_support.REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=560,
-        check=False,
-    )
-    lines = result.stdout.strip().splitlines()
-    assert lines, f"driver printed nothing (rc {result.returncode}):\n{result.stderr[-3000:]}"
-    summary = json.loads(lines[-1])
-    log_path = workdir / "server.log"
-    server_log = log_path.read_text(errors="replace")[-3000:] if log_path.exists() else ""
-    context = f"summary={json.dumps(summary, indent=1)}\nstderr={result.stderr[-3000:]}\nserver:\n{server_log}"
-    assert result.returncode == 0 and "fatal" not in summary, context
-    return summary, context
 
 
 @pytest.mark.slow
@@ -41,7 +18,7 @@ def test_a_speaker_practises_reviews_uploads_and_signs_out_in_chromium(tmp_path:
     problem = browser_support.environment_problem() or web_problem()
     if problem is not None:
         pytest.skip(problem)
-    summary, context = _run_driver(tmp_path)
+    summary, context = browser_support.run_driver("tests.web_e2e", tmp_path, 560)
 
     assert summary["redirect_to_signin"] == "/signin?next=%2Fpractice", context
     assert summary["after_signup"] == "/practice"

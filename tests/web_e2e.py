@@ -24,7 +24,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser_support import TEST_PASSWORD, free_port, running_server, write_fake_media
+from tests.browser_support import TEST_PASSWORD, free_port, running_server, summary_reported, write_fake_media
 from tests.web_support import VIEWPORT, audit, build_web, launch
 
 REAL_ANALYZER = "server.analysis.job:analyze_recording"
@@ -356,24 +356,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--screenshots", type=Path, help="copy the page screenshots into this directory")
     args = parser.parse_args(argv)
     summary: dict[str, Any] = {}
-    try:
-        run(args.workdir.resolve(), args.web_dir, summary)
+    workdir = args.workdir.resolve()
+    with summary_reported(summary, workdir):
+        run(workdir, args.web_dir, summary)
         if args.screenshots:
-            summary["screenshots"] = copy_screenshots(args.workdir.resolve() / "screens", args.screenshots)
-    except Exception as exc:
-        summary["fatal"] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-        _emit(summary, args.workdir)
-        raise
-    _emit(summary, args.workdir)
+            summary["screenshots"] = copy_screenshots(workdir / "screens", args.screenshots)
     return 0
-
-
-def _emit(summary: dict[str, Any], workdir: Path) -> None:
-    """The summary as the last stdout line, and kept in ``workdir/summary.json``."""
-    text = json.dumps(summary)
-    if workdir.is_dir():
-        (workdir / "summary.json").write_text(text)
-    print(text, flush=True)
 
 
 if __name__ == "__main__":
