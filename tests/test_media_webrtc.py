@@ -1,7 +1,8 @@
 """Loopback WebRTC tests: an aiortc publisher against a LiveSessionRegistry inside a network namespace.
 
 Each test runs ``python -m tests.webrtc_support <scenario>`` in a namespace created with ``unshare -n``
-(aioice never gathers 127.0.0.1; see FACTS.md) and asserts on the JSON report it prints.
+(aioice never gathers a loopback address, so the namespace puts 10.99.0.1/32 on ``lo`` for it to find) and
+asserts on the JSON report it prints.
 """
 
 from __future__ import annotations
