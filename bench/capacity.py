@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import bisect
 import contextlib
 import dataclasses
 import json
@@ -164,6 +165,15 @@ def sent_at(kind: str, t_s: float, audio_start: float, video_start: float | None
     return video_start + (t_s - probe.video_origin)
 
 
+def audio_arrived(probe: Probe, ends: Sequence[float], t_s: float) -> float | None:
+    """When the audio frame holding media time ``t_s`` (the first frame ending at or after it; ``ends``: the
+    sorted frame ends of ``probe.audio_arrival``) reached the pipeline; else the earliest frame's estimate."""
+    i = bisect.bisect_left(ends, t_s - 0.0005)
+    if i < len(ends):
+        return probe.audio_arrival[ends[i]]
+    return None if probe.wall_origin is None else probe.wall_origin + t_s
+
+
 def score_session(
     clip: Clip,
     messages: Sequence[tuple[float, dict[str, Any]]],
@@ -173,6 +183,7 @@ def score_session(
 ) -> SessionRun:
     """Latencies and stages of one session's received messages."""
     run = SessionRun()
+    audio_ends = sorted(probe.audio_arrival)
     for received, msg in messages:
         kind = msg.get("type")
         if kind not in ("voice", "pose"):
@@ -183,12 +194,8 @@ def score_session(
             continue
         run.latency[kind].append(received - sent)
         times = probe.sent.get((kind, round(t_s, 3)))
-        if kind == "pose":
-            arrived = probe.video_arrival.get(round(t_s, 3))
-        else:  # the frame the analysed window ends with, else the earliest frame's estimate
-            arrived = probe.audio_arrival.get(round(t_s, 3))
-            if arrived is None and probe.wall_origin is not None:
-                arrived = probe.wall_origin + t_s
+        video = kind == "pose"
+        arrived = probe.video_arrival.get(round(t_s, 3)) if video else audio_arrived(probe, audio_ends, t_s)
         if times is None or arrived is None:
             continue
         offered, out = times

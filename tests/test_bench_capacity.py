@@ -48,11 +48,12 @@ def test_voice_is_placed_by_the_audio_tracks_own_origin_when_video_came_first() 
     # the session's first video frame arrived 0.3 s before its first audio frame: audio starts at media time 0.3,
     # so a voice message at 1.3 describes the sample the publisher sent 1.0 s after its audio started
     probe = capacity.Probe(video_origin=0.0, audio_origin=0.3)
-    probe.audio_arrival[1.3] = 101.01  # the audio frame ending at media time 1.3 reached the pipeline
+    # audio frames ending at media time 1.28 and 1.32 reached the pipeline; the voice window ends inside the second
+    probe.audio_arrival.update({1.28: 100.99, 1.32: 101.02})
     probe.sent[("voice", 1.3)] = (101.03, 101.04)
     run = capacity.score_session(_clip(), [(101.05, {"type": "voice", "t_s": 1.3})], 100.0, 100.0, probe)
     assert run.latency["voice"] == pytest.approx([0.05])
-    assert [run.stages["voice"][s][0] for s in capacity.STAGES] == pytest.approx([0.01, 0.02, 0.01, 0.01])
+    assert [run.stages["voice"][s][0] for s in capacity.STAGES] == pytest.approx([0.02, 0.01, 0.01, 0.01])
 
 
 def test_the_baseline_is_the_previous_pipeline_by_settings(tmp_path: Path) -> None:
