@@ -99,7 +99,7 @@ def pop_origin_packet(buffer: JitterBuffer) -> JitterFrame | None:
     origin = buffer._origin
     if origin is None:
         return None
-    packet = buffer._packets[origin % buffer.capacity]
+    packet: Any = buffer._packets[origin % buffer.capacity]
     if packet is None:
         return None
     buffer.remove(1)

@@ -77,7 +77,8 @@ async def test_requests_beyond_the_limit_wait_for_a_turn(aiohttp_client) -> None
     release.set()
     responses = await asyncio.gather(*calls)
     assert [r.status for r in responses] == [200] * 5
-    assert sorted(app[STARTED]) == [0, 1, 2, 3, 4]
+    started: list[int] = app[STARTED]
+    assert sorted(started) == [0, 1, 2, 3, 4]
     assert admission.waiting == 0
 
 
