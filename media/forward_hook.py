@@ -48,14 +48,17 @@ def release_frames_on_marker(receiver: Any) -> None:
     """Make ``receiver``'s jitter buffer release a frame as soon as its last packet (marker bit) is in, instead
     of when the next frame's first packet arrives. Use on video only: a browser marks only the first Opus packet
     of a talkspurt."""
+    _release_early(receiver, pop_marked_frame)
+
+
+def _release_early(receiver: Any, pop: Callable[[JitterBuffer], JitterFrame | None]) -> None:
+    """Wrap ``receiver``'s jitter buffer ``add``: when aiortc releases nothing, ``pop`` may release a frame."""
     buffer: JitterBuffer = getattr(receiver, JITTER_BUFFER_ATTR)
     original_add = buffer.add
 
     def add(packet: Any) -> tuple[bool, JitterFrame | None]:
         pli, frame = original_add(packet)
-        if frame is None:
-            frame = pop_marked_frame(buffer)
-        return pli, frame
+        return pli, frame if frame is not None else pop(buffer)
 
     buffer.add = add  # type: ignore[method-assign]
 
@@ -82,16 +85,7 @@ def release_audio_frames_at_once(receiver: Any) -> None:
     """Make ``receiver``'s audio jitter buffer release each packet as soon as it is next in sequence, instead of
     once four later frames are in. A packet after a gap still waits for the missing one (or for aiortc's own
     handling of the loss), so frames stay in order. Use on audio only (a video frame spans several packets)."""
-    buffer: JitterBuffer = getattr(receiver, JITTER_BUFFER_ATTR)
-    original_add = buffer.add
-
-    def add(packet: Any) -> tuple[bool, JitterFrame | None]:
-        pli, frame = original_add(packet)
-        if frame is None:
-            frame = pop_origin_packet(buffer)
-        return pli, frame
-
-    buffer.add = add  # type: ignore[method-assign]
+    _release_early(receiver, pop_origin_packet)
 
 
 def pop_origin_packet(buffer: JitterBuffer) -> JitterFrame | None:

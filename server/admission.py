@@ -14,7 +14,7 @@ import asyncio
 from dataclasses import dataclass, field
 
 from aiohttp import web
-from aiohttp.typedefs import Handler
+from aiohttp.typedefs import Handler, Middleware
 
 from server.errors import ApiError
 
@@ -66,7 +66,7 @@ class Admission:
             self._turns.release()
 
 
-def admission_middleware(admission: Admission) -> web.middlewares._Middleware:  # type: ignore[name-defined]
+def admission_middleware(admission: Admission) -> Middleware:
     """Queue API requests for a turn (inside the error middleware, so a 503 is the usual JSON error)."""
 
     @web.middleware

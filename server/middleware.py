@@ -8,7 +8,7 @@ import time
 import redis.exceptions
 import sqlalchemy.exc
 from aiohttp import web
-from aiohttp.typedefs import Handler
+from aiohttp.typedefs import Handler, Middleware
 
 from server.errors import ApiError
 from server.metrics import HttpMetrics
@@ -76,7 +76,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return web.json_response(error_body("internal_error", "internal server error"), status=500)
 
 
-def metrics_middleware(metrics: HttpMetrics) -> web.middlewares._Middleware:  # type: ignore[name-defined]
+def metrics_middleware(metrics: HttpMetrics) -> Middleware:
     """Count requests by route and status and time them."""
 
     @web.middleware
@@ -117,7 +117,7 @@ _TUS_RESPONSE_HEADERS = (
 )
 
 
-def cors_middleware(origin: str) -> web.middlewares._Middleware:  # type: ignore[name-defined]
+def cors_middleware(origin: str) -> Middleware:
     """CORS for ``/api/`` from ``origin`` only (bearer tokens, no cookies): answers its preflights, exposes
     ``Location`` and tus headers. Requests from other origins get no CORS headers, so browsers keep them out."""
     headers = {
