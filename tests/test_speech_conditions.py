@@ -10,6 +10,7 @@ import pytest
 
 from bench.speech_accuracy import HELD_OUT_VOICES, VARIED_CONDITIONS, apply_condition, long_talk, varied_condition
 from inference.training.espeak import SynthError
+from inference.training.flite import FILLER_PHONES, FILLER_WORDS, flite_phones
 from inference.training.noise import make_noise
 from inference.training.rooms import ROOMS, at_level, reverberate, through_channel
 from inference.training.speech_synth import SynthVoice, synthesize_filler
@@ -68,6 +69,17 @@ def test_a_music_bed_never_falls_silent() -> None:
     assert _db(bed) == pytest.approx(0.0, abs=0.1)
     windows = bed[: 6 * SR].reshape(60, -1)
     assert min(_db(w) for w in windows) > -15.0
+
+
+@pytest.mark.parametrize("voice", ["flite:kal", "flite:slt"])
+def test_flite_says_each_filler_as_a_hesitation_not_as_spelled_letters(voice: str) -> None:
+    # Spelled as text ("uhh", "hmm") flite reads fillers letter by letter: "you aitch aitch", "aitch em em".
+    for kind, phones in FILLER_PHONES.items():
+        spoken = flite_phones(FILLER_WORDS[kind], voice)
+        expected = [p.rstrip("012") for p in phones.split()]
+        # kal's lexicon writes the stressed "uh" vowel (ah1) as aa, as in its "cup": k aa p
+        assert spoken in (expected, [("aa" if p == "ah" else p) for p in expected]), (kind, spoken)
+    assert flite_phones("uhh", voice) == ["y", "uw", "ey", "ch", "ey", "ch"], "the misreading this guards against"
 
 
 def test_flite_speaks_scripts_and_fillers_with_truth() -> None:

@@ -20,8 +20,13 @@ PREFIX = "flite:"
 FLITE_VOICES: tuple[str, ...] = ("kal", "kal16", "awb", "rms", "slt")
 BASE_WPM = 220.0
 """flite's own speaking rate in words per minute (as :func:`~inference.training.speech_synth.true_wpm` counts)."""
-FILLER_TEXT: dict[str, str] = {"um": "umm", "uh": "uhh", "er": "err", "ah": "ahh", "hmm": "hmm"}
-"""How a filler is spelled for flite (it has no phoneme input); spoken slowly it sounds like a hesitation."""
+FILLER_PHONES: dict[str, str] = {"um": "ah1 m", "uh": "ah1", "er": "er1", "ah": "aa1", "hmm": "hh ah0 m"}
+"""flite (CMU lexicon) phones of each filler, added to flite's lexicon as the words of :data:`FILLER_WORDS`
+(stressed, so that the duration stretch draws the vowel out). Spelled as text, flite reads fillers as letters:
+"uhh" is "you aitch aitch", "ahh" "a aitch aitch", "hmm" "aitch em em", which a listener hears as words."""
+FILLER_WORDS: dict[str, str] = {kind: f"podiumfiller{kind.replace('hmm', 'hum')}" for kind in FILLER_PHONES}
+"""The made-up words that carry the fillers (pronounceable, or flite spells them out before looking them up)."""
+_FILLER_LEXICON = "".join(f"{FILLER_WORDS[kind]} : {phones}\n" for kind, phones in FILLER_PHONES.items())
 
 
 def is_flite(voice: str) -> bool:
@@ -45,10 +50,11 @@ def flite_chunk(text: str, voice: str, stretch: float, pitch_hz: float | None = 
     if pitch_hz is not None:
         options += ["--setf", f"int_f0_target_mean={pitch_hz:.0f}"]
     with tempfile.TemporaryDirectory() as tmp:
-        wav = Path(tmp) / "out.wav"
+        wav, lexicon = Path(tmp) / "out.wav", Path(tmp) / "fillers.lex"
+        lexicon.write_text(_FILLER_LEXICON)
         try:
             subprocess.run(
-                [flite, "-voice", flite_voice(voice), *options, "-t", text, "-o", str(wav)],
+                [flite, "-voice", flite_voice(voice), "-add_lex", str(lexicon), *options, "-t", text, "-o", str(wav)],
                 capture_output=True,
                 check=True,
                 timeout=60,
@@ -83,6 +89,22 @@ def flite_chunk(text: str, voice: str, stretch: float, pitch_hz: float | None = 
     return samples
 
 
+def flite_phones(text: str, voice: str) -> list[str]:
+    """The phones flite speaks for ``text`` with ``voice`` (pauses left out), the filler words included."""
+    flite = _require("flite")
+    with tempfile.TemporaryDirectory() as tmp:
+        lexicon = Path(tmp) / "fillers.lex"
+        lexicon.write_text(_FILLER_LEXICON)
+        out = subprocess.run(
+            [flite, "-voice", flite_voice(voice), "-add_lex", str(lexicon), "-t", text, "-ps", "-o", "none"],
+            capture_output=True,
+            check=True,
+            text=True,
+            timeout=60,
+        ).stdout
+    return [phone for phone in out.split() if phone != "pau"]
+
+
 def flite_speech(text: str, voice: str, rate_wpm: float, pitch: int = 50) -> np.ndarray:
     """``text`` at about ``rate_wpm``; ``pitch`` 0-99 (50 = the voice's own) shifts the mean pitch ±40 %."""
     return flite_chunk(text, voice, BASE_WPM / rate_wpm, _pitch_hz(voice, pitch))
@@ -91,10 +113,10 @@ def flite_speech(text: str, voice: str, rate_wpm: float, pitch: int = 50) -> np.
 def flite_filler(kind: str, voice: str, rate_wpm: float, pitch: int = 50, max_s: float = 1.2) -> np.ndarray:
     """A drawn-out filler (``um``, ``uh``, ``er``, ``ah``, ``hmm``) of at most ``max_s`` seconds."""
     stretch = 2.2 * BASE_WPM / max(rate_wpm, 100.0)
-    chunk = flite_chunk(FILLER_TEXT[kind], voice, stretch, _pitch_hz(voice, pitch))
+    chunk = flite_chunk(FILLER_WORDS[kind], voice, stretch, _pitch_hz(voice, pitch))
     while len(chunk) > max_s * SAMPLE_RATE and stretch > 0.8:
         stretch *= 0.8
-        chunk = flite_chunk(FILLER_TEXT[kind], voice, stretch, _pitch_hz(voice, pitch))
+        chunk = flite_chunk(FILLER_WORDS[kind], voice, stretch, _pitch_hz(voice, pitch))
     return chunk
 
 
