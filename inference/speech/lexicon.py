@@ -40,6 +40,13 @@ class Lexicon:
     lexical: tuple[Phrase, ...]
     hedges: tuple[Phrase, ...]
     stopwords: frozenset[str]
+    lookalikes: frozenset[str] = frozenset()
+    """Interjections and letters Whisper writes for a hesitation it does not take for one ("oh", "aw", "hum",
+    "R" for a drawn-out "ah"): fillers when the acoustic detector hears one there
+    (:func:`~inference.speech.fillers_rule.reread_lookalikes`)."""
+
+    def is_filler_lookalike(self, token: str) -> bool:
+        return normalize_token(token) in self.lookalikes
 
     def is_non_lexical_filler(self, token: str) -> bool:
         """True for "um", "Uhh,", "hmm…" and other hesitation sounds (the token may carry punctuation)."""
@@ -62,6 +69,7 @@ def parse_lexicon(data: dict[str, list[str]]) -> Lexicon:
         lexical=_phrases(data.get("lexical_fillers", [])),
         hedges=_phrases(data.get("hedges", [])),
         stopwords=frozenset(normalize_token(t) for t in data.get("stopwords", [])),
+        lookalikes=frozenset(normalize_token(t) for t in data.get("filler_lookalikes", [])),
     )
 
 

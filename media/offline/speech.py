@@ -20,7 +20,7 @@ from inference.speech import coverage, metrics
 from inference.speech.coverage import Interval
 from inference.speech.filler_fusion import FusionSettings, fuse_fillers
 from inference.speech.filler_gate import GateSettings, voice_at_word_boundary
-from inference.speech.fillers_rule import find_fillers, find_lexical_fillers
+from inference.speech.fillers_rule import find_fillers, find_lexical_fillers, reread_lookalikes
 from inference.speech.lexicon import load_lexicon
 from inference.speech.types import SAMPLE_RATE, Filler, Word
 from inference.speech.voice_metrics import pitch_stats, volume_stats
@@ -211,6 +211,7 @@ def build_speech_section(
     """The ``speech`` report section. ``acoustic_fillers`` is None when the acoustic detector did not run."""
     lex = load_lexicon()
     words = drop_unvoiced_fillers(coverage.drop_phantom_words(words, speech_regions(voice)), voice)
+    words = reread_lookalikes(words, acoustic_fillers or (), lex, options.fusion.tolerance_s)
     lexical = metrics.lexical_words(words, lex)
     lexical_ids = {id(w) for w in lexical}
     rule_fillers = find_fillers(words, lex)
