@@ -14,6 +14,7 @@ from inference.assets.whisper_model import is_whisper_model_ready, prepare_whisp
 from inference.speech.coverage import (
     drop_phantom_words,
     pace_span_s,
+    snap_to_speech,
     speech_holes,
     subtract,
     voiced_holes,
@@ -64,6 +65,24 @@ def test_phantom_words_are_dropped() -> None:
     ]
     assert [w.text for w in drop_phantom_words(words, speech)] == ["real", "a"]
     assert [w.text for w in drop_phantom_words([Word("x", 9.0, 9.0)], speech)] == []
+
+
+def test_word_edges_in_silence_move_to_the_speech_inside_the_word() -> None:
+    speech = [(1.0, 2.5), (4.0, 5.0)]
+    words = [
+        Word("Good", 0.0, 1.3),  # Whisper's first word starts at 0.0 after a second of silence
+        Word("morning", 1.3, 2.0),
+        Word("everyone.", 2.0, 3.4),  # stretched over the pause after it
+        Word("Thanks", 3.2, 4.6),
+        Word("all", 4.6, 5.6),
+        Word("bed", 7.0, 8.0),  # no speech edge inside it (a bed the voice detector kept on): left alone
+        Word("tail", 0.0, 1.03),  # speech begins too close to its end to leave a word: left alone
+    ]
+    snapped = [(w.start_s, w.end_s) for w in snap_to_speech(words, speech)]
+    assert snapped == [(1.0, 1.3), (1.3, 2.0), (2.0, 2.5), (4.0, 4.6), (4.6, 5.0), (7.0, 8.0), (0.0, 1.03)]
+    assert snap_to_speech(words, [])[0] == words[0]
+    before, after = pace_span_s(words[:5], []), pace_span_s(snap_to_speech(words[:5], speech), [])
+    assert (before, after) == (pytest.approx(5.6), pytest.approx(4.0))
 
 
 def test_pace_leaves_out_unrecognised_speech() -> None:

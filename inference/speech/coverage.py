@@ -10,6 +10,7 @@ All functions here are pure.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -117,6 +118,30 @@ def drop_phantom_words(
         if heard and not crammed:
             kept.append(w)
     return kept
+
+
+def snap_to_speech(words: Sequence[Word], speech: Sequence[Interval], min_s: float = 0.05) -> list[Word]:
+    """``words`` with edges that lie outside ``speech`` moved to where speech begins or ends inside the word.
+
+    Whisper stretches a word over the silence beside it: the first word of a recording starts at 0.0 however
+    long the speaker waits (1 s of silence before "good" gave "good" 0.0-1.16 s), which lengthens the pace's
+    span and shortens pauses. A start outside speech moves forward to the first speech onset inside the word, an
+    end outside speech back to the last speech offset inside it (the word keeps at least ``min_s``); words with
+    no speech edge inside them (under a bed the voice detector keeps on) are left as they are."""
+    regions = _merge(speech)
+
+    def in_speech(t: float) -> bool:
+        return any(a <= t < b for a, b in regions)
+
+    snapped: list[Word] = []
+    for w in words:
+        start, end = w.start_s, w.end_s
+        if not in_speech(start):
+            start = next((a for a, _ in regions if start < a < end - min_s), start)
+        if not in_speech(end - 1e-6):
+            end = next((b for _, b in reversed(regions) if start + min_s < b < end), end)
+        snapped.append(w if (start, end) == (w.start_s, w.end_s) else replace(w, start_s=start, end_s=end))
+    return snapped
 
 
 def pace_span_s(words: Sequence[Word], unrecognised: Sequence[Interval]) -> float:

@@ -210,7 +210,8 @@ def build_speech_section(
 ) -> dict[str, Any]:
     """The ``speech`` report section. ``acoustic_fillers`` is None when the acoustic detector did not run."""
     lex = load_lexicon()
-    words = drop_unvoiced_fillers(coverage.drop_phantom_words(words, speech_regions(voice)), voice)
+    speech = speech_regions(voice)
+    words = drop_unvoiced_fillers(coverage.snap_to_speech(coverage.drop_phantom_words(words, speech), speech), voice)
     words = reread_lookalikes(words, acoustic_fillers or (), lex, options.fusion.tolerance_s)
     lexical = metrics.lexical_words(words, lex)
     lexical_ids = {id(w) for w in lexical}
