@@ -38,7 +38,8 @@ export function useWatch(whepUrl: string | null): Watch {
       onConnectionState: (next) => {
         if (!current) return;
         if (next === "connected") setPhase("live");
-        else if (next === "failed") setPhase("failed");
+        // the server closing the viewing after the session ended can read as a failure: ended stays ended
+        else if (next === "failed") setPhase((p) => (p === "ended" ? p : "failed"));
         else if (next === "closed" || next === "disconnected") setPhase((p) => (p === "live" ? "ended" : p));
       },
       onStream: (s) => current && setStream(s),
