@@ -9,6 +9,7 @@ All functions here are pure.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -129,17 +130,23 @@ def snap_to_speech(words: Sequence[Word], speech: Sequence[Interval], min_s: flo
     end outside speech back to the last speech offset inside it (the word keeps at least ``min_s``); words with
     no speech edge inside them (under a bed the voice detector keeps on) are left as they are."""
     regions = _merge(speech)
+    onsets, offsets = [a for a, _ in regions], [b for _, b in regions]
 
     def in_speech(t: float) -> bool:
-        return any(a <= t < b for a, b in regions)
+        i = bisect.bisect_right(onsets, t) - 1
+        return i >= 0 and t < offsets[i]
 
     snapped: list[Word] = []
     for w in words:
         start, end = w.start_s, w.end_s
         if not in_speech(start):
-            start = next((a for a, _ in regions if start < a < end - min_s), start)
+            i = bisect.bisect_right(onsets, start)
+            if i < len(onsets) and onsets[i] < end - min_s:
+                start = onsets[i]
         if not in_speech(end - 1e-6):
-            end = next((b for _, b in reversed(regions) if start + min_s < b < end), end)
+            k = bisect.bisect_left(offsets, end) - 1
+            if k >= 0 and offsets[k] > start + min_s:
+                end = offsets[k]
         snapped.append(w if (start, end) == (w.start_s, w.end_s) else replace(w, start_s=start, end_s=end))
     return snapped
 
