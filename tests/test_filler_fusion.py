@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from inference.speech.filler_fusion import FusionSettings, fuse_fillers
+from inference.speech.filler_fusion import FusionSettings, fuse_fillers, reread_lookalikes
+from inference.speech.fillers_rule import find_fillers, is_filler_word
 from inference.speech.types import Filler, Word
+from tests.test_fillers_rule import words_of
 
 
 def asr(text: str, start: float, end: float) -> Filler:
@@ -69,3 +71,20 @@ def test_zero_length_asr_filler_needs_acoustic_support() -> None:
     assert fuse_fillers([asr("hmm", 47.16, 47.16)], []) == []
     assert [f.source for f in fuse_fillers([asr("hmm", 47.16, 47.16)], [ac(47.0, 47.3, 0.6)])] == ["both"]
     assert [f.source for f in fuse_fillers([asr("um", 3.0, 3.3)], [])] == ["asr"]
+
+
+def test_a_lookalike_the_acoustic_detector_hears_as_a_filler_becomes_one_and_leaves_the_pace() -> None:
+    # Whisper writes a drawn-out "ah" as "R," and an "um" as "oh": with an acoustic event on them they are fillers.
+    ws = words_of("the results R, were oh good Oh, thanks")
+    events = [Filler("uh", 0.75, 1.2, "acoustic", 0.7), Filler("um", 1.6, 2.1, "acoustic", 0.95)]
+    reread = reread_lookalikes(ws, events)
+    assert [w.text for w in reread] == ["the", "results", "uh", "were", "um", "good", "Oh,", "thanks"]
+    assert [(w.start_s, w.end_s) for w in reread] == [(w.start_s, w.end_s) for w in ws]
+    assert [f.text for f in find_fillers(reread)] == ["uh", "um"]
+    assert not any(is_filler_word(w) for w in (reread[6], reread[7])), "an 'oh' with no acoustic event stays a word"
+
+
+def test_an_acoustic_event_on_a_real_word_does_not_make_it_a_filler() -> None:
+    ws = words_of("our results are good")
+    events = [Filler("uh", 0.0, 1.6, "acoustic", 1.0)]
+    assert [w.text for w in reread_lookalikes(ws, events)] == ["our", "results", "are", "good"]

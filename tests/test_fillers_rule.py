@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from inference.speech.fillers_rule import find_fillers, find_lexical_fillers, is_filler_word, reread_lookalikes
+from inference.speech.fillers_rule import find_fillers, find_lexical_fillers, is_filler_word
 from inference.speech.lexicon import load_lexicon, normalize_token
-from inference.speech.types import Filler, Word
+from inference.speech.types import Word
 
 
 def words_of(text: str, step: float = 0.4, gaps: dict[int, float] | None = None) -> list[Word]:
@@ -105,20 +105,3 @@ def test_lexicon_loads_phrases_longest_first() -> None:
     assert all(len(a) >= len(b) for a, b in zip(lex.lexical, lex.lexical[1:], strict=False))
     assert normalize_token("“So,”") == "so"
     assert normalize_token("don’t") == "don't"
-
-
-def test_a_lookalike_the_acoustic_detector_hears_as_a_filler_becomes_one_and_leaves_the_pace() -> None:
-    # Whisper writes a drawn-out "ah" as "R," and an "um" as "oh": with an acoustic event on them they are fillers.
-    ws = words_of("the results R, were oh good Oh, thanks")
-    events = [Filler("uh", 0.75, 1.2, "acoustic", 0.7), Filler("um", 1.6, 2.1, "acoustic", 0.95)]
-    reread = reread_lookalikes(ws, events)
-    assert [w.text for w in reread] == ["the", "results", "uh", "were", "um", "good", "Oh,", "thanks"]
-    assert [(w.start_s, w.end_s) for w in reread] == [(w.start_s, w.end_s) for w in ws]
-    assert [f.text for f in find_fillers(reread)] == ["uh", "um"]
-    assert not any(is_filler_word(w) for w in (reread[6], reread[7])), "an 'oh' with no acoustic event stays a word"
-
-
-def test_an_acoustic_event_on_a_real_word_does_not_make_it_a_filler() -> None:
-    ws = words_of("our results are good")
-    events = [Filler("uh", 0.0, 1.6, "acoustic", 1.0)]
-    assert [w.text for w in reread_lookalikes(ws, events)] == ["our", "results", "are", "good"]

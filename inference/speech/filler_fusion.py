@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from inference.speech.lexicon import Lexicon, load_lexicon
 from inference.speech.types import Filler, Word
 
 
@@ -34,6 +35,33 @@ class FusionSettings:
 
 def _overlap(a_start: float, a_end: float, b_start: float, b_end: float) -> float:
     return min(a_end, b_end) - max(a_start, b_start)
+
+
+def reread_lookalikes(
+    words: Sequence[Word],
+    acoustic: Sequence[Filler],
+    lexicon: Lexicon | None = None,
+    settings: FusionSettings = FusionSettings(),
+) -> list[Word]:
+    """``words`` with each filler look-alike ("oh", "aw", "hum", "R"; :attr:`Lexicon.lookalikes`) that an
+    acoustic filler event overlaps (within ``tolerance_s``) spelled as that event's filler ("um" or "uh"), so that
+    :func:`fuse_fillers` takes it for an ASR filler the acoustic event confirms.
+
+    Whisper writes a hesitation it does not take for one as the nearest interjection or letter; the look-alike
+    alone is too weak a sign (a talk may say "oh"), the acoustic event alone keeps only long confident sounds,
+    and the two together are a filler: it then counts as one and is left out of the pace like one."""
+    lex = lexicon or load_lexicon()
+
+    def heard(w: Word) -> Filler | None:
+        return next(
+            (e for e in acoustic if _overlap(w.start_s, w.end_s, e.start_s, e.end_s) > -settings.tolerance_s), None
+        )
+
+    reread: list[Word] = []
+    for w in words:
+        event = heard(w) if lex.is_filler_lookalike(w.text) else None
+        reread.append(replace(w, text=event.text) if event is not None else w)
+    return reread
 
 
 def fuse_fillers(

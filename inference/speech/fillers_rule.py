@@ -22,7 +22,7 @@ punctuation or a silence of ``sentence_gap_s`` before the word) and neighbouring
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from inference.speech.lexicon import Lexicon, ends_sentence, has_trailing_comma, load_lexicon, normalize_token
 from inference.speech.types import Filler, Word
@@ -77,27 +77,6 @@ def find_fillers(words: Sequence[Word], lexicon: Lexicon | None = None) -> list[
         for w in words
         if lex.is_non_lexical_filler(w.text)
     ]
-
-
-def reread_lookalikes(
-    words: Sequence[Word], acoustic: Sequence[Filler], lexicon: Lexicon | None = None, tolerance_s: float = 0.15
-) -> list[Word]:
-    """``words`` with each filler look-alike ("oh", "aw", "hum", "R"; :attr:`Lexicon.lookalikes`) that an
-    acoustic filler event overlaps (within ``tolerance_s``) spelled as that event's filler ("um" or "uh").
-
-    Whisper writes a hesitation it does not take for one as the nearest interjection or letter; the look-alike
-    alone is too weak a sign (a talk may say "oh"), the acoustic event alone keeps only long confident sounds,
-    and the two together are a filler: it then counts as one and is left out of the pace like one."""
-    lex = lexicon or load_lexicon()
-
-    def heard(w: Word) -> Filler | None:
-        return next((e for e in acoustic if min(w.end_s, e.end_s) - max(w.start_s, e.start_s) > -tolerance_s), None)
-
-    reread: list[Word] = []
-    for w in words:
-        event = heard(w) if lex.is_filler_lookalike(w.text) else None
-        reread.append(replace(w, text=event.text) if event is not None else w)
-    return reread
 
 
 def is_filler_word(word: Word, lexicon: Lexicon | None = None) -> bool:

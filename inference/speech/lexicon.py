@@ -43,7 +43,7 @@ class Lexicon:
     lookalikes: frozenset[str] = frozenset()
     """Interjections and letters Whisper writes for a hesitation it does not take for one ("oh", "aw", "hum",
     "R" for a drawn-out "ah"): fillers when the acoustic detector hears one there
-    (:func:`~inference.speech.fillers_rule.reread_lookalikes`)."""
+    (:func:`~inference.speech.filler_fusion.reread_lookalikes`)."""
 
     def is_filler_lookalike(self, token: str) -> bool:
         return normalize_token(token) in self.lookalikes

@@ -18,9 +18,9 @@ from inference.asr.align import speech_intervals
 from inference.asr.holes import Decode, fill_holes
 from inference.speech import coverage, metrics
 from inference.speech.coverage import Interval
-from inference.speech.filler_fusion import FusionSettings, fuse_fillers
+from inference.speech.filler_fusion import FusionSettings, fuse_fillers, reread_lookalikes
 from inference.speech.filler_gate import GateSettings, voice_at_word_boundary
-from inference.speech.fillers_rule import find_fillers, find_lexical_fillers, reread_lookalikes
+from inference.speech.fillers_rule import find_fillers, find_lexical_fillers
 from inference.speech.lexicon import load_lexicon
 from inference.speech.types import SAMPLE_RATE, Filler, Word
 from inference.speech.voice_metrics import pitch_stats, volume_stats
@@ -212,7 +212,7 @@ def build_speech_section(
     lex = load_lexicon()
     speech = speech_regions(voice)
     words = drop_unvoiced_fillers(coverage.snap_to_speech(coverage.drop_phantom_words(words, speech), speech), voice)
-    words = reread_lookalikes(words, acoustic_fillers or (), lex, options.fusion.tolerance_s)
+    words = reread_lookalikes(words, acoustic_fillers or (), lex, options.fusion)
     lexical = metrics.lexical_words(words, lex)
     lexical_ids = {id(w) for w in lexical}
     rule_fillers = find_fillers(words, lex)
