@@ -29,6 +29,13 @@ FILLER_WORDS: dict[str, str] = {kind: f"podiumfiller{kind.replace('hmm', 'hum')}
 _FILLER_LEXICON = "".join(f"{FILLER_WORDS[kind]} : {phones}\n" for kind, phones in FILLER_PHONES.items())
 
 
+def _flite_command(flite: str, voice: str, tmp: Path) -> list[str]:
+    """flite with ``voice`` and the filler words added to its lexicon (written into ``tmp``)."""
+    lexicon = tmp / "fillers.lex"
+    lexicon.write_text(_FILLER_LEXICON)
+    return [flite, "-voice", flite_voice(voice), "-add_lex", str(lexicon)]
+
+
 def is_flite(voice: str) -> bool:
     return voice.startswith(PREFIX)
 
@@ -50,11 +57,10 @@ def flite_chunk(text: str, voice: str, stretch: float, pitch_hz: float | None = 
     if pitch_hz is not None:
         options += ["--setf", f"int_f0_target_mean={pitch_hz:.0f}"]
     with tempfile.TemporaryDirectory() as tmp:
-        wav, lexicon = Path(tmp) / "out.wav", Path(tmp) / "fillers.lex"
-        lexicon.write_text(_FILLER_LEXICON)
+        wav = Path(tmp) / "out.wav"
         try:
             subprocess.run(
-                [flite, "-voice", flite_voice(voice), "-add_lex", str(lexicon), *options, "-t", text, "-o", str(wav)],
+                [*_flite_command(flite, voice, Path(tmp)), *options, "-t", text, "-o", str(wav)],
                 capture_output=True,
                 check=True,
                 timeout=60,
@@ -93,10 +99,8 @@ def flite_phones(text: str, voice: str) -> list[str]:
     """The phones flite speaks for ``text`` with ``voice`` (pauses left out), the filler words included."""
     flite = _require("flite")
     with tempfile.TemporaryDirectory() as tmp:
-        lexicon = Path(tmp) / "fillers.lex"
-        lexicon.write_text(_FILLER_LEXICON)
         out = subprocess.run(
-            [flite, "-voice", flite_voice(voice), "-add_lex", str(lexicon), "-t", text, "-ps", "-o", "none"],
+            [*_flite_command(flite, voice, Path(tmp)), "-t", text, "-ps", "-o", "none"],
             capture_output=True,
             check=True,
             text=True,
